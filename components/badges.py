@@ -1,0 +1,46 @@
+"""Provenance badges and notices: every figure says where it came from and as of when."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from routerlens.provenance import Kind, Provenance, Sourced
+
+_COLORS = {Kind.LIVE: "green", Kind.SNAPSHOT: "blue", Kind.SIMULATED: "orange", Kind.NONE: "gray"}
+_ICONS = {
+    Kind.LIVE: ":material/cloud_done:",
+    Kind.SNAPSHOT: ":material/inventory_2:",
+    Kind.SIMULATED: ":material/science:",
+    Kind.NONE: ":material/block:",
+}
+
+
+def provenance_badge(provenance: Provenance, *, key: str | None = None) -> None:
+    """A coloured badge ("Live · fetched …", "Snapshot · as of …", "Simulated · not real data")
+    whose tooltip names the source. ``key`` is accepted for API symmetry with other panels."""
+    st.badge(provenance.short_label(), icon=_ICONS[provenance.kind], color=_COLORS[provenance.kind],
+             help=provenance.long_label())
+
+
+def source_caption(provenance: Provenance, *, key: str | None = None) -> None:
+    """One quiet line naming the source under a panel."""
+    st.caption(f"Source: {provenance.source}" + (f" — {provenance.note}" if provenance.note else ""))
+
+
+def sourced_notice(sourced: Sourced, *, key: str | None = None) -> None:
+    """Show a fallback or failure notice, if the value carries one."""
+    if not sourced.notice:
+        return
+    if sourced.provenance.kind is Kind.NONE:
+        st.warning(sourced.notice, icon=":material/cloud_off:")
+    else:
+        st.info(sourced.notice, icon=":material/info:")
+
+
+def simulated_banner(*, what: str, key: str | None = None) -> None:
+    """The unmistakable label every simulated chart carries."""
+    st.warning(
+        f"**Simulated** — {what} is generated for demonstration from real snapshot figures. "
+        "It is not a measurement.",
+        icon=":material/science:",
+    )

@@ -1,0 +1,132 @@
+"""The shared app context: settings, the data service and the selected model.
+
+``app.py`` calls :func:`render_sidebar` once per run; pages call :func:`get_context`. The data
+service is created once per distinct configuration with ``st.cache_resource`` (its own live
+cache has bounded TTLs), so sessions share fetched data but never a key they did not give.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import streamlit as st
+
+from routerlens import DEFAULT_MODEL
+from routerlens.config import DataMode, Settings, load_settings
+from routerlens.provenance import Sourced
+from routerlens.schema import Model
+from routerlens.service import DataService
+
+_CTX_KEY = "routerlens_ctx"
+MODE_LABELS = {DataMode.AUTO: "Auto", DataMode.LIVE: "Live", DataMode.OFFLINE: "Offline"}
+MODE_HELP = (
+    "**Auto**: OpenRouter live when reachable; any section whose live call fails falls back to the "
+    "bundled snapshot and says so.  \n**Live**: only live data; failures are shown, nothing falls back.  \n"
+    "**Offline**: only the bundled snapshot of real data (and clearly labelled simulated series); "
+    "no network at all."
+)
+
+
+@dataclass(frozen=True)
+class AppContext:
+    settings: Settings
+    service: DataService
+    model_id: str
+    key_source: str | None  # "sidebar", "secrets", "environment" or None
+
+
+def _secrets() -> dict:
+    """``st.secrets`` as a plain dict; empty when there is no secrets file."""
+    try:
+        return {k: v for k, v in st.secrets.items() if isinstance(v, str)}
+    except Exception:  # no secrets.toml: StreamlitSecretNotFoundError and friends
+        return {}
+
+
+@st.cache_resource(max_entries=16, ttl=6 * 3600, show_spinner=False)
+def _service(cache_token: str, _settings: Settings) -> DataService:
+    return DataService(_settings)
+
+
+def service_for(settings: Settings) -> DataService:
+    return _service(settings.cache_token, settings)
+
+
+@st.cache_data(ttl=300, max_entries=16, show_spinner=False)
+def _model_ids(cache_token: str, _service: DataService) -> tuple[list[str], str]:
+    listing = _service.models()
+    return sorted(m.id for m in listing.value), listing.provenance.short_label()
+
+
+def render_sidebar() -> AppContext:
+    secrets = _secrets()
+    base = load_settings(os.environ, secrets)
+    with st.sidebar:
+        st.markdown("### Data")
+        modes = list(MODE_LABELS)
+        choice = st.segmented_control(
+            "Data source", modes, default=base.mode, format_func=MODE_LABELS.get, key="data_mode",
+            help=MODE_HELP, required=True,
+        ) or base.mode
+        typed_key = st.text_input(
+            "OpenRouter API key", type="password", key="api_key_input",
+            help="Kept in this browser session only: never stored, logged or sent anywhere but "
+                 f"{base.base_url}. With a key, provider percentiles and the playground work.",
+            placeholder="sk-or-v1-…",
+        )
+    settings = load_settings(os.environ, secrets, mode_override=choice.value if isinstance(choice, DataMode) else str(choice),
+                             key_override=typed_key or None)
+    key_source = None
+    if typed_key:
+        key_source = "sidebar"
+    elif settings.has_key:
+        key_source = "secrets" if secrets.get("OPENROUTER_API_KEY") else "environment"
+    service = service_for(settings)
+
+    ids, ids_label = _model_ids(settings.cache_token, service)
+    if DEFAULT_MODEL not in ids:
+        ids = [DEFAULT_MODEL, *ids]
+    with st.sidebar:
+        st.markdown("### Model")
+        model_id = st.selectbox(
+            "Model", ids, index=ids.index(DEFAULT_MODEL), key="model", bind="query-params",
+            accept_new_options=True, help=f"Any OpenRouter model id. List: {ids_label}. "
+                                          "The choice is kept in the URL (?model=…) so a link reopens this view.",
+        ) or DEFAULT_MODEL
+        _source_caption(settings, key_source)
+        if st.button("Refresh live data", key="refresh_live", icon=":material/refresh:",
+                     disabled=settings.mode is DataMode.OFFLINE,
+                     help="Drop cached live responses and fetch again."):
+            service.clear_cache()
+            _model_ids.clear()
+    ctx = AppContext(settings=settings, service=service, model_id=model_id.strip(), key_source=key_source)
+    st.session_state[_CTX_KEY] = ctx
+    return ctx
+
+
+def _source_caption(settings: Settings, key_source: str | None) -> None:
+    where = "openrouter.ai" if settings.is_default_base_url else settings.base_url
+    key_text = {
+        "sidebar": "key from this session",
+        "secrets": "key from app secrets",
+        "environment": "key from the environment",
+        None: "no key",
+    }[key_source]
+    if settings.mode is DataMode.OFFLINE:
+        st.caption("Offline: bundled snapshot only · no network")
+    else:
+        st.caption(f"Server: {where} · {key_text}")
+
+
+def get_context() -> AppContext:
+    ctx = st.session_state.get(_CTX_KEY)
+    if ctx is None:  # a page run on its own (component tests): build the context quietly
+        settings = load_settings(os.environ, _secrets())
+        ctx = AppContext(settings, service_for(settings), DEFAULT_MODEL, None)
+    return ctx
+
+
+def current_model(ctx: AppContext | None = None) -> Sourced[Model | None]:
+    ctx = ctx or get_context()
+    return ctx.service.model(ctx.model_id)

@@ -1,0 +1,192 @@
+"""Panels of the overview page: spec cards, description, checked claims, providers, history."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from routerlens import text as fmt
+from routerlens.pricing import blended_per_m, compare_prices
+from routerlens.provenance import Provenance, Sourced
+from routerlens.schema import Endpoint, Model
+
+from .badges import provenance_badge, source_caption, sourced_notice
+from .cards import card_grid
+
+
+def modality_text(model: Model) -> str:
+    ins = " + ".join(model.input_modalities) or "unknown"
+    outs = " + ".join(model.output_modalities) or "unknown"
+    return f"{ins} → {outs}"
+
+
+def model_header(model: Model, provenance: Provenance, *, key: str) -> None:
+    """Name, id, author, tags and the source of the model record."""
+    st.title(model.short_name)
+    tags = fmt.hashtags(model.description)
+    if model.is_multimodal and "multimodal" not in tags:
+        tags.insert(0, "multimodal")
+    with st.container(horizontal=True, key=f"{key}_meta", vertical_alignment="center"):
+        st.markdown(f"`{fmt.escape_markdown_text(model.id)}` · by **{fmt.escape_markdown_text(model.author or 'unknown')}**")
+        for tag in tags:
+            st.badge(f"#{tag}", color="violet")
+        if model.expiration_date:
+            st.badge(f"Retires {model.expiration_date.isoformat()}", color="red", icon=":material/event_busy:")
+        provenance_badge(provenance, key=f"{key}_prov")
+
+
+def spec_cards(model: Model, provenance: Provenance, *, key: str) -> None:
+    """The numbers at the top of OpenRouter's model page, one card each."""
+    p = model.pricing
+    blended = blended_per_m(p)
+    cards = [
+        dict(label="Input price", value=fmt.per_m(p.prompt_per_m), provenance=provenance,
+             help="USD per 1 million input (prompt) tokens."),
+        dict(label="Output price", value=fmt.per_m(p.completion_per_m), provenance=provenance,
+             help="USD per 1 million output (completion) tokens."),
+        dict(label="Cached input price", value=fmt.per_m(p.cache_read_per_m, unknown="not offered"),
+             provenance=provenance,
+             help="USD per 1 million input tokens read from the prompt cache (cache read)."),
+        dict(label="Blended price (3:1)", value=fmt.per_m(blended), provenance=provenance,
+             help="(3 × input + 1 × output) / 4, the blend peers such as Artificial Analysis quote."),
+        dict(label="Context", value=fmt.tokens(model.context_length), provenance=provenance,
+             help=f"{fmt.integer(model.context_length)} tokens of context window."),
+        dict(label="Max output", value=fmt.tokens(model.max_completion_tokens), provenance=provenance,
+             help=f"{fmt.integer(model.max_completion_tokens)} tokens per response (top provider)."),
+        dict(label="Released", value=fmt.date_text(model.created), provenance=provenance,
+             help="Date the model was added to OpenRouter (the `created` field)."),
+        dict(label="Knowledge cutoff", value=fmt.month_text(model.knowledge_cutoff), provenance=provenance,
+             help=f"Training data cutoff: {fmt.date_text(model.knowledge_cutoff)}."),
+    ]
+    card_grid(cards, columns=4, key=f"{key}_spec")
+    with st.container(border=True, key=f"{key}_modalities"):
+        st.metric("Modalities", modality_text(model),
+                  help="Input and output modalities from the model's `architecture` field.")
+        if model.pricing.image:
+            st.caption(f"Image input: {fmt.usd(model.pricing.image * 1000)} per 1K images")
+        provenance_badge(provenance, key=f"{key}_mod_prov")
+
+
+def description_panel(description: Sourced[str], *, key: str) -> None:
+    """The model description as Markdown, with HTML escaped and links made safe."""
+    with st.container(border=True, key=f"{key}_desc"):
+        st.subheader("Description")
+        body = fmt.strip_hashtag_lines(description.value)
+        st.markdown(fmt.safe_markdown(body) or "_No description._")
+        provenance_badge(description.provenance, key=f"{key}_desc_prov")
+        if description.notice:
+            st.caption(description.notice)
+
+
+def claims_panel(model: Model, description: str, others: list[Model], launch_evals: Sourced[dict | None],
+                 provenance: Provenance, *, key: str) -> None:
+    """Comparisons the description makes, recomputed from data (never typed in)."""
+    rows = []
+    for other in others:
+        cmp = compare_prices(model.pricing, other.pricing, other_id=other.id, other_name=other.name)
+        if cmp.blended_pct is None:
+            continue
+        word = "cheaper" if cmp.blended_pct >= 0 else "more expensive"
+        rows.append({
+            "Compared with": other.short_name,
+            "Input": _pct(cmp.input_pct),
+            "Output": _pct(cmp.output_pct),
+            "Blended 3:1": _pct(cmp.blended_pct),
+            "In words": f"{abs(cmp.blended_pct):.0f}% {word} (blended)",
+        })
+    claims = fmt.claimed_percentages(description)
+    if not rows and not claims and not launch_evals.value:
+        return
+    with st.container(border=True, key=f"{key}_claims"):
+        st.subheader("Claims, recomputed from data")
+        if claims:
+            for number, sentence in claims[:4]:
+                st.markdown(f"> {fmt.escape_markdown_text(sentence)}")
+        if rows:
+            st.caption("Price difference against the models the description mentions (current list prices; "
+                       "positive = this model is cheaper).")
+            st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{key}_claims_df")
+            provenance_badge(provenance, key=f"{key}_claims_prov")
+        evals = launch_evals.value or {}
+        if evals:
+            mmlu = evals.get("MMLU")
+            if mmlu is not None:
+                st.metric("MMLU (OpenAI launch evals)", f"{mmlu:.1f}%",
+                          help="OpenAI's published score for gpt-4o-mini-2024-07-18 (simple-evals).")
+            provenance_badge(launch_evals.provenance, key=f"{key}_evals_prov")
+
+
+def _pct(value: Decimal | None) -> str:
+    if value is None:
+        return "unknown"
+    return f"{value:.0f}% cheaper" if value >= 0 else f"{-value:.0f}% dearer"
+
+
+def providers_summary(endpoints: Sourced[list[Endpoint]], *, key: str) -> None:
+    """Who serves the model, at what list price."""
+    with st.container(border=True, key=f"{key}_providers"):
+        st.subheader("Providers")
+        sourced_notice(endpoints, key=f"{key}_providers_notice")
+        if endpoints.value:
+            rows = [{
+                "Provider": e.provider_name,
+                "Routing slug": e.routing_slug,
+                "Context": fmt.tokens(e.context_length),
+                "Max output": fmt.tokens(e.max_completion_tokens),
+                "Input $/M": fmt.per_m(e.pricing.prompt_per_m),
+                "Output $/M": fmt.per_m(e.pricing.completion_per_m),
+                "Cached input $/M": fmt.per_m(e.pricing.cache_read_per_m),
+                "Quantization": e.quantization or "unknown",
+            } for e in endpoints.value]
+            st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{key}_providers_df")
+        elif not endpoints.notice:
+            st.caption("No provider serves this model right now.")
+        provenance_badge(endpoints.provenance, key=f"{key}_providers_prov")
+        if endpoints.provenance.note:
+            source_caption(endpoints.provenance, key=f"{key}_providers_src")
+
+
+def parameters_panel(model: Model, provenance: Provenance, *, key: str) -> None:
+    with st.container(border=True, key=f"{key}_params"):
+        st.subheader("Supported parameters")
+        if model.supported_parameters:
+            st.markdown(" ".join(f"`{fmt.escape_markdown_text(p)}`" for p in model.supported_parameters))
+        else:
+            st.caption("unknown")
+        details = {
+            "Tokenizer": model.tokenizer or "unknown",
+            "Instruct type": model.instruct_type or "none",
+            "Moderated": {True: "yes", False: "no", None: "unknown"}[model.is_moderated],
+            "Modality string": model.modality or "unknown",
+            "Canonical slug": model.canonical_slug,
+        }
+        st.markdown("  \n".join(f"**{k}:** {fmt.escape_markdown_text(str(v))}" for k, v in details.items()))
+        provenance_badge(provenance, key=f"{key}_params_prov")
+
+
+def history_panel(history: list[Sourced[Model]], *, key: str) -> None:
+    """The model's list entry as captured at different dates: prices and limits over time."""
+    if len(history) < 2:
+        return
+    rows = []
+    for item in history:
+        m = item.value
+        rows.append({
+            "Captured": item.provenance.as_of,
+            "Input $/M": fmt.per_m(m.pricing.prompt_per_m),
+            "Output $/M": fmt.per_m(m.pricing.completion_per_m),
+            "Cached input $/M": fmt.per_m(m.pricing.cache_read_per_m),
+            "Context": fmt.tokens(m.context_length),
+            "Max output": fmt.tokens(m.max_completion_tokens),
+            "Inputs": ", ".join(m.input_modalities),
+            "Parameters": len(m.supported_parameters),
+            "Moderated": {True: "yes", False: "no", None: "unknown"}[m.is_moderated],
+            "Source": item.provenance.source.split(" : ")[0],
+        })
+    with st.container(border=True, key=f"{key}_history"):
+        st.subheader("Spec history")
+        st.caption("The model's `/api/v1/models` entry as captured on different dates (bundled snapshot).")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{key}_history_df")
+        provenance_badge(history[-1].provenance, key=f"{key}_history_prov")

@@ -1,0 +1,298 @@
+"""The OpenRouter HTTP client: bounded timeouts, bounded retries, concurrent fetches.
+
+* Every request has a connect timeout, a per-read timeout and a *total* deadline, so a dead or
+  stalled network cannot freeze a page.
+* 408/429/5xx and connection failures are retried at most ``max_retries`` times; a
+  ``Retry-After`` header is honoured when it fits in the remaining deadline (otherwise the error
+  is returned at once, carrying the wait so the UI can say it).
+* After a connection-level failure the host is marked unreachable for a short while, so a page
+  with ten sections does not wait ten timeouts when the network is down.
+* The API key is only ever sent to the configured ``base_url`` origin, and only on ``/api/v1``
+  routes that need it.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import email.utils
+import json
+import random
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from .config import Settings
+from .provenance import utcnow
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 522, 524, 529})
+MAX_BODY_BYTES = 64 * 1024 * 1024
+UNREACHABLE_COOLDOWN_S = 20.0
+
+
+class OpenRouterError(Exception):
+    """A failed call, in words a user can act on. Never carries the API key."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        error_type: str | None = None,
+        retry_after: float | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        kind: str = "http",
+    ):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.error_type = error_type
+        self.retry_after = retry_after
+        self.metadata = dict(metadata or {})
+        self.kind = kind  # http | timeout | network | parse | unreachable
+
+    def short(self) -> str:
+        if self.status:
+            return f"HTTP {self.status}: {self.message}"
+        return self.message
+
+
+@dataclass(frozen=True)
+class Fetched:
+    data: Any
+    fetched_at: dt.datetime
+    url: str
+    route: str
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+def error_from_response(status: int, body: bytes, headers: Mapping[str, str]) -> OpenRouterError:
+    """Turn OpenRouter's ``{"error": {"code", "message", "metadata"}}`` into an error."""
+    message, error_type, metadata = None, None, {}
+    try:
+        payload = json.loads(body.decode("utf-8", "replace")) if body else None
+    except ValueError:
+        payload = None
+    if isinstance(payload, dict) and isinstance(payload.get("error"), dict):
+        err = payload["error"]
+        message = err.get("message") if isinstance(err.get("message"), str) else None
+        metadata = err.get("metadata") if isinstance(err.get("metadata"), dict) else {}
+        error_type = metadata.get("error_type") if isinstance(metadata.get("error_type"), str) else None
+        if isinstance(err.get("availability"), dict):
+            metadata = {**metadata, "availability": err["availability"]}
+    if not message:
+        message = httpx.codes.get_reason_phrase(status) or "Request failed"
+    retry_after = parse_retry_after(headers.get("retry-after"))
+    if retry_after is None:
+        avail = metadata.get("availability") if isinstance(metadata.get("availability"), dict) else {}
+        try:
+            retry_after = float(avail["retry_after"]) if avail.get("retry_after") is not None else None
+        except (TypeError, ValueError):
+            retry_after = None
+    return OpenRouterError(message[:500], status=status, error_type=error_type, retry_after=retry_after, metadata=metadata)
+
+
+class _HostHealth:
+    """Remembers hosts that just failed at the connection level."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._down_until: dict[str, tuple[float, str]] = {}
+
+    def check(self, origin: str) -> str | None:
+        with self._lock:
+            entry = self._down_until.get(origin)
+            if entry and entry[0] > time.monotonic():
+                return entry[1]
+            self._down_until.pop(origin, None)
+            return None
+
+    def mark_down(self, origin: str, reason: str, cooldown: float) -> None:
+        with self._lock:
+            self._down_until[origin] = (time.monotonic() + cooldown, reason)
+
+    def mark_up(self, origin: str) -> None:
+        with self._lock:
+            self._down_until.pop(origin, None)
+
+
+class OpenRouterClient:
+    """Synchronous client; ``get_many`` runs several GETs concurrently on a thread pool."""
+
+    def __init__(self, settings: Settings, *, transport: httpx.BaseTransport | None = None,
+                 unreachable_cooldown: float = UNREACHABLE_COOLDOWN_S):
+        self.settings = settings
+        self._origin = _origin(settings.base_url)
+        self._health = _HostHealth()
+        self._cooldown = unreachable_cooldown
+        timeout = httpx.Timeout(
+            connect=settings.connect_timeout,
+            read=settings.read_timeout,
+            write=settings.read_timeout,
+            pool=settings.connect_timeout,
+        )
+        self._http = httpx.Client(
+            timeout=timeout,
+            follow_redirects=False,
+            transport=transport,
+            headers={"User-Agent": f"{settings.app_title}/1.0", "Accept": "application/json"},
+            limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
+        )
+
+    # -- url and header building -------------------------------------------------------------
+
+    def api_url(self, path: str) -> str:
+        return self.settings.base_url.rstrip("/") + "/" + path.lstrip("/")
+
+    def site_url(self, path: str) -> str:
+        return self.settings.site_root.rstrip("/") + "/" + path.lstrip("/")
+
+    def auth_headers(self, url: str) -> dict[str, str]:
+        """Authorization only for the configured origin; attribution headers always."""
+        headers = {"HTTP-Referer": self.settings.app_url, "X-OpenRouter-Title": self.settings.app_title,
+                   "X-Title": self.settings.app_title}
+        if self.settings.api_key and _origin(url) == self._origin:
+            headers["Authorization"] = f"Bearer {self.settings.api_key.reveal()}"
+        return headers
+
+    @property
+    def http(self) -> httpx.Client:
+        return self._http
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- requests ------------------------------------------------------------------------------
+
+    def get_json(self, path: str, params: Mapping[str, Any] | None = None, *, site: bool = False,
+                 auth: bool = True, deadline_s: float | None = None) -> Fetched:
+        """GET a JSON route. ``site=True`` addresses the website's ``/api/frontend`` routes."""
+        url = self.site_url(path) if site else self.api_url(path)
+        headers = self.auth_headers(url) if (auth and not site) else {}
+        route = path if not params else f"{path}?{'&'.join(f'{k}={v}' for k, v in params.items())}"
+        body, _ = self._request("GET", url, params=params, headers=headers, deadline_s=deadline_s)
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise OpenRouterError(f"the server sent malformed JSON ({exc.__class__.__name__})", kind="parse") from None
+        return Fetched(data=data, fetched_at=utcnow(), url=url, route=route)
+
+    def get_many(self, requests: Mapping[str, dict]) -> dict[str, Fetched | OpenRouterError]:
+        """Run several :meth:`get_json` calls at once. Values are results or errors, never raised."""
+        results: dict[str, Fetched | OpenRouterError] = {}
+        if not requests:
+            return results
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(8, len(requests))) as pool:
+            futures = {pool.submit(self.get_json, **kwargs): name for name, kwargs in requests.items()}
+            for future in concurrent.futures.as_completed(futures):
+                name = futures[future]
+                try:
+                    results[name] = future.result()
+                except OpenRouterError as exc:
+                    results[name] = exc
+                except Exception as exc:  # defensive: a bug must not take the page down
+                    results[name] = OpenRouterError(f"unexpected error: {exc.__class__.__name__}", kind="network")
+        return results
+
+    def _request(self, method: str, url: str, *, params=None, headers=None, json_body=None,
+                 deadline_s: float | None = None) -> tuple[bytes, httpx.Headers]:
+        origin = _origin(url)
+        down = self._health.check(origin)
+        if down:
+            raise OpenRouterError(f"{origin} was unreachable moments ago ({down}); not retrying yet",
+                                  kind="unreachable")
+        total = deadline_s if deadline_s is not None else self.settings.total_timeout
+        deadline = time.monotonic() + total
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._once(method, url, params=params, headers=headers, json_body=json_body, deadline=deadline)
+            except OpenRouterError as exc:
+                remaining = deadline - time.monotonic()
+                if exc.kind == "network":
+                    self._health.mark_down(origin, exc.message, self._cooldown)
+                    raise
+                if exc.status not in RETRY_STATUSES or attempt > self.settings.max_retries or remaining <= 0:
+                    raise
+                wait = exc.retry_after if exc.retry_after is not None else min(2.0, 0.25 * 2 ** (attempt - 1))
+                wait += random.uniform(0, 0.05)
+                if wait > self.settings.max_retry_wait or wait >= remaining:
+                    raise
+                time.sleep(wait)
+
+    def _once(self, method, url, *, params, headers, json_body, deadline) -> tuple[bytes, httpx.Headers]:
+        remaining = max(0.05, deadline - time.monotonic())
+        timeout = httpx.Timeout(
+            connect=min(self.settings.connect_timeout, remaining),
+            read=min(self.settings.read_timeout, remaining),
+            write=min(self.settings.read_timeout, remaining),
+            pool=min(self.settings.connect_timeout, remaining),
+        )
+        try:
+            with self._http.stream(method, url, params=params, headers=headers, json=json_body,
+                                   timeout=timeout) as response:
+                chunks, size = [], 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > MAX_BODY_BYTES:
+                        raise OpenRouterError("the response was too large", kind="parse")
+                    chunks.append(chunk)
+                    if time.monotonic() > deadline:
+                        raise OpenRouterError("the server was too slow (total time limit reached)", kind="timeout")
+                body = b"".join(chunks)
+                if time.monotonic() > deadline:
+                    raise OpenRouterError("the server was too slow (total time limit reached)", kind="timeout")
+                self._health.mark_up(_origin(url))
+                if response.status_code >= 400:
+                    raise error_from_response(response.status_code, body, response.headers)
+                if response.status_code >= 300:
+                    raise OpenRouterError(f"unexpected redirect (HTTP {response.status_code})", status=response.status_code)
+                return body, response.headers
+        except httpx.ConnectTimeout:
+            raise OpenRouterError("could not connect in time (connect timeout)", kind="network") from None
+        except httpx.TimeoutException:
+            raise OpenRouterError("the server stopped answering (read timeout)", kind="timeout") from None
+        except httpx.ConnectError as exc:
+            raise OpenRouterError(_connect_reason(exc), kind="network") from None
+        except httpx.TransportError as exc:
+            raise OpenRouterError(f"the connection failed ({exc.__class__.__name__})", kind="timeout") from None
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _connect_reason(exc: Exception) -> str:
+    text = str(exc).lower()
+    if "name or service" in text or "nodename" in text or "getaddrinfo" in text or "resolution" in text:
+        return "the server's name could not be resolved (DNS failure: no network?)"
+    if "refused" in text:
+        return "the connection was refused (is the server running?)"
+    return "could not connect (network down?)"

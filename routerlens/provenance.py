@@ -1,0 +1,107 @@
+"""Where a figure came from and as of when.
+
+Every value the data service hands to the UI is wrapped in :class:`Sourced`, which carries a
+:class:`Provenance` (live / snapshot / simulated, the source, the date) and, when the value is not
+what was asked for (a live call failed and the snapshot stands in), a human-readable notice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Kind(str, Enum):
+    LIVE = "live"
+    SNAPSHOT = "snapshot"
+    SIMULATED = "simulated"
+    NONE = "none"  # nothing could be loaded (forced Live mode with the server down, say)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    kind: Kind
+    source: str
+    """What produced the value: an API route, or a repository/file for snapshot data."""
+    as_of: str
+    """ISO date (snapshot capture date) or ISO datetime in UTC (live fetch time)."""
+    url: str | None = None
+    note: str | None = None
+
+    @property
+    def is_simulated(self) -> bool:
+        return self.kind is Kind.SIMULATED
+
+    def short_label(self) -> str:
+        if self.kind is Kind.LIVE:
+            return f"Live · fetched {format_as_of(self.as_of)}"
+        if self.kind is Kind.SNAPSHOT:
+            return f"Snapshot · as of {format_as_of(self.as_of)}"
+        if self.kind is Kind.SIMULATED:
+            return "Simulated · not real data"
+        return "No data"
+
+    def long_label(self) -> str:
+        parts = [self.short_label(), f"source: {self.source}"]
+        if self.note:
+            parts.append(self.note)
+        return " — ".join(parts)
+
+    @staticmethod
+    def live(route: str, *, fetched_at: dt.datetime | None = None, url: str | None = None) -> Provenance:
+        when = (fetched_at or utcnow()).replace(microsecond=0)
+        return Provenance(Kind.LIVE, route, when.isoformat(), url=url)
+
+    @staticmethod
+    def simulated(seeded_from: str) -> Provenance:
+        return Provenance(
+            Kind.SIMULATED,
+            "deterministic generator (routerlens.simulated)",
+            utcnow().date().isoformat(),
+            note=f"Simulated for demos, seeded from {seeded_from}. Not a measurement.",
+        )
+
+    @staticmethod
+    def nothing(reason: str) -> Provenance:
+        return Provenance(Kind.NONE, reason, utcnow().replace(microsecond=0).isoformat())
+
+
+@dataclass(frozen=True)
+class Sourced(Generic[T]):
+    """A value plus where it came from. ``notice`` explains a fallback or a failure."""
+
+    value: T
+    provenance: Provenance
+    notice: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.provenance.kind is not Kind.NONE
+
+    def with_notice(self, notice: str | None) -> Sourced[T]:
+        return replace(self, notice=notice)
+
+    def map(self, fn) -> Sourced:
+        return Sourced(fn(self.value), self.provenance, self.notice, dict(self.extra))
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def format_as_of(as_of: str) -> str:
+    """'2025-07-29' stays a date; a datetime becomes '2026-11-29 13:40 UTC'."""
+    try:
+        if "T" not in as_of:
+            return dt.date.fromisoformat(as_of[:10]).isoformat()
+        when = dt.datetime.fromisoformat(as_of)
+    except ValueError:
+        return as_of
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.timezone.utc)
+    return when.strftime("%Y-%m-%d %H:%M UTC")

@@ -1,0 +1,140 @@
+"""Formatting and untrusted-text handling (no Streamlit here).
+
+Model descriptions and app names come from third parties. :func:`safe_markdown` makes them safe
+to hand to a Markdown renderer: HTML is escaped so it shows as text, images become plain links
+(no remote fetches), relative OpenRouter links become absolute, and only http(s) links survive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from decimal import Decimal
+
+SITE = "https://openrouter.ai"
+
+_LINK = re.compile(r"(!?)\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+_HASHTAG = re.compile(r"(?<![\w/#])#([A-Za-z][\w-]{1,40})\b")
+
+
+def safe_url(url: str | None, *, base: str = SITE) -> str | None:
+    """An absolute http(s) URL, or ``None`` for anything else (javascript:, data:, …)."""
+    if not url or not isinstance(url, str):
+        return None
+    url = url.strip()
+    if url.startswith("/") and not url.startswith("//"):
+        url = base.rstrip("/") + url
+    if re.match(r"^https?://[^\s<>\"']+$", url, flags=re.IGNORECASE):
+        return url
+    return None
+
+
+def escape_markdown_text(text: str) -> str:
+    """Plain text for a Markdown renderer: HTML escaped, Markdown/Streamlit syntax neutralised."""
+    text = html.escape(text or "", quote=False)
+    return re.sub(r"([\\`*_\[\]{}()#+!|~>:$])", r"\\\1", text)
+
+
+def safe_markdown(text: str | None, *, base: str = SITE) -> str:
+    """Markdown from an untrusted source, safe to render with HTML disabled."""
+    if not text:
+        return ""
+    # Escape HTML first: tags show as text (never interpreted, even if a renderer allowed HTML).
+    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Streamlit extensions that could restyle the page or run LaTeX are neutralised.
+    out = out.replace("$", "\\$")
+    out = re.sub(r":([a-z]+)\[", r"\\:\1[", out)
+
+    def fix_link(match: re.Match) -> str:
+        bang, label, url = match.groups()
+        target = safe_url(url.replace("&amp;", "&"), base=base)
+        label = label or (target or "link")
+        if target is None:
+            return label
+        if bang:  # never load remote images from untrusted text
+            return f"[image: {label}]({target})"
+        return f"[{label}]({target})"
+
+    return _LINK.sub(fix_link, out)
+
+
+def hashtags(text: str | None) -> list[str]:
+    """``#multimodal`` style tags in a description, in order, de-duplicated."""
+    seen: dict[str, None] = {}
+    for tag in _HASHTAG.findall(text or ""):
+        seen.setdefault(tag.lower(), None)
+    return list(seen)
+
+
+def strip_hashtag_lines(text: str) -> str:
+    """Drop lines that hold only hashtags (shown as tags instead)."""
+    lines = [line for line in (text or "").splitlines() if not re.fullmatch(r"\s*(#[A-Za-z][\w-]*\s*)+", line)]
+    return "\n".join(lines).strip()
+
+
+def linked_model_ids(text: str | None) -> list[str]:
+    """Model ids linked from a description (``[GPT-3.5 Turbo](/models/openai/gpt-3.5-turbo)``)."""
+    ids: dict[str, None] = {}
+    for match in re.finditer(r"\]\((?:https?://openrouter\.ai)?/models/([\w.\-]+/[\w.\-:]+)\)", text or ""):
+        ids.setdefault(match.group(1), None)
+    return list(ids)
+
+
+def claimed_percentages(text: str | None) -> list[tuple[str, str]]:
+    """Sentences in a description that make a percentage claim, with the number: used to show
+    the figure recomputed from data beside the claim."""
+    out = []
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text or ""):
+        for number in re.findall(r"(\d+(?:\.\d+)?)\s?%", sentence):
+            out.append((number, sentence.strip()))
+    return out
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+def usd(value: Decimal | float | None, *, places: int | None = None, unknown: str = "unknown") -> str:
+    """$0.15, $0.075, $0.7125, $12.40 — as many places as the value needs (2..6)."""
+    if value is None:
+        return unknown
+    value = Decimal(str(value))
+    if places is None:
+        normal = value.normalize()
+        exponent = -normal.as_tuple().exponent if normal.as_tuple().exponent < 0 else 0
+        places = min(6, max(2, exponent))
+    return f"${value:,.{places}f}"
+
+
+def per_m(value: Decimal | None, *, unknown: str = "unknown") -> str:
+    return unknown if value is None else f"{usd(value)}/M"
+
+
+def tokens(value: int | float | None, *, unknown: str = "unknown") -> str:
+    """128000 → 128K; 16384 → 16.4K; 518e9 → 518B."""
+    if value is None:
+        return unknown
+    value = float(value)
+    if value >= 1024 and value % 1024 == 0 and value < 1024 ** 3:
+        return f"{value / 1024:.0f}K" if value < 1024 ** 2 else f"{value / 1024 ** 2:.0f}M"
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= size:
+            scaled = value / size
+            text = f"{scaled:.1f}".rstrip("0").rstrip(".") if scaled < 100 else f"{scaled:.0f}"
+            return f"{text}{suffix}"
+    return f"{value:.0f}"
+
+
+def integer(value: int | None, *, unknown: str = "unknown") -> str:
+    return unknown if value is None else f"{value:,}"
+
+
+def percent(value: Decimal | float | None, *, places: int = 0, unknown: str = "unknown") -> str:
+    return unknown if value is None else f"{float(value):.{places}f}%"
+
+
+def date_text(value: dt.date | None, *, unknown: str = "unknown") -> str:
+    return unknown if value is None else value.isoformat()
+
+
+def month_text(value: dt.date | None, *, unknown: str = "unknown") -> str:
+    return unknown if value is None else value.strftime("%B %Y")
