@@ -6,9 +6,24 @@ st.set_page_config(page_title="RouterLens", page_icon="🔭", layout="wide")
 
 from components.context import render_sidebar  # noqa: E402  (set_page_config first)
 
-PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-]
+PAGES = {
+    "Model": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/providers.py", title="Providers", icon=":material/dns:", url_path="providers"),
+        st.Page("pages/pricing.py", title="Pricing", icon=":material/payments:", url_path="pricing"),
+        st.Page("pages/performance.py", title="Performance", icon=":material/speed:", url_path="performance"),
+        st.Page("pages/uptime.py", title="Uptime", icon=":material/monitor_heart:", url_path="uptime"),
+    ],
+    "Ecosystem": [
+        st.Page("pages/benchmarks.py", title="Benchmarks", icon=":material/leaderboard:", url_path="benchmarks"),
+        st.Page("pages/apps.py", title="Apps", icon=":material/apps:", url_path="apps"),
+        st.Page("pages/activity.py", title="Activity", icon=":material/bar_chart:", url_path="activity"),
+    ],
+    "Build": [
+        st.Page("pages/api.py", title="API", icon=":material/code:", url_path="api"),
+        st.Page("pages/playground.py", title="Playground", icon=":material/chat:", url_path="playground"),
+    ],
+}
 
 page = st.navigation(PAGES)
 render_sidebar()

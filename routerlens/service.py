@@ -29,6 +29,17 @@ from .snapshot import SnapshotSource
 T = TypeVar("T")
 
 LIVE_TTL_S = 300.0
+_ROUTE_PROVIDERS: list = []
+
+
+def register_live_routes(provider) -> None:
+    """Modules that read more live routes (stats, activity, …) register a function
+    ``provider(service, model_id) -> list[LiveRoute]`` so :meth:`DataService.refresh_all` and
+    :meth:`DataService.live_routes` cover them too."""
+    if provider not in _ROUTE_PROVIDERS:
+        _ROUTE_PROVIDERS.append(provider)
+
+
 ERROR_TTL_S = 15.0
 MAX_CACHE_ENTRIES = 256
 
@@ -274,7 +285,10 @@ class DataService:
 
     def live_routes(self, model_id: str) -> list[LiveRoute]:
         """Every live route the dashboard reads for one model (pages add theirs here)."""
-        return [self.models_route(), self.endpoints_route(model_id), LiveRoute.api("/providers")]
+        routes = [self.models_route(), self.endpoints_route(model_id), LiveRoute.api("/providers")]
+        for provider in _ROUTE_PROVIDERS:
+            routes.extend(provider(self, model_id))
+        return list(dict.fromkeys(routes))
 
 
 def model_path(model_id: str) -> str:

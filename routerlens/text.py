@@ -114,7 +114,7 @@ def tokens(value: int | float | None, *, unknown: str = "unknown") -> str:
     if value is None:
         return unknown
     value = float(value)
-    if value >= 1024 and value % 1024 == 0 and value < 1024 ** 3:
+    if value >= 1024 and value % 1000 != 0 and value % 1024 == 0 and value < 1024 ** 3:
         return f"{value / 1024:.0f}K" if value < 1024 ** 2 else f"{value / 1024 ** 2:.0f}M"
     for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
         if abs(value) >= size:

@@ -1,0 +1,6 @@
+"""Activity page: being built in this release (placeholder so the page registry is stable)."""
+
+import streamlit as st
+
+st.title("Activity")
+st.info("This page is being built.", icon=":material/construction:")

@@ -1,0 +1,6 @@
+"""API page: being built in this release (placeholder so the page registry is stable)."""
+
+import streamlit as st
+
+st.title("API")
+st.info("This page is being built.", icon=":material/construction:")

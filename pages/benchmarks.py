@@ -1,0 +1,6 @@
+"""Benchmarks page: being built in this release (placeholder so the page registry is stable)."""
+
+import streamlit as st
+
+st.title("Benchmarks")
+st.info("This page is being built.", icon=":material/construction:")

@@ -1,0 +1,6 @@
+"""Pricing page: being built in this release (placeholder so the page registry is stable)."""
+
+import streamlit as st
+
+st.title("Pricing")
+st.info("This page is being built.", icon=":material/construction:")

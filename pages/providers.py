@@ -1,0 +1,6 @@
+"""Providers page: being built in this release (placeholder so the page registry is stable)."""
+
+import streamlit as st
+
+st.title("Providers")
+st.info("This page is being built.", icon=":material/construction:")

@@ -1,0 +1,6 @@
+"""Uptime page: being built in this release (placeholder so the page registry is stable)."""
+
+import streamlit as st
+
+st.title("Uptime")
+st.info("This page is being built.", icon=":material/construction:")

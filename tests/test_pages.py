@@ -1,0 +1,111 @@
+"""AppTest runs of every page, offline and live against the loopback server."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import all_pages, page_text, run_app
+from tests.fakeserver import Reply
+
+PAGES = all_pages()
+
+
+def test_every_page_is_registered():
+    assert "pages/overview.py" in PAGES
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_offline_has_no_exception(page):
+    at = run_app(page)
+    assert not at.exception, [e.message for e in at.exception]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_live_has_no_exception(live_env, page):
+    at = run_app(page)
+    assert not at.exception, [e.message for e in at.exception]
+    assert live_env.requests, "the live run should have called the loopback server"
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_offline_shows_snapshot_figures():
+    at = run_app()
+    metrics = _metrics(at)
+    assert metrics["Input price"] == "$0.15/M"
+    assert metrics["Output price"] == "$0.60/M"
+    assert metrics["Cached input price"] == "$0.075/M"
+    assert metrics["Context"] == "128K"
+    assert metrics["Max output"] == "16K"
+    assert metrics["Released"] == "2024-07-18"
+    assert metrics["Knowledge cutoff"] == "October 2023"
+    assert metrics["Modalities"].startswith("text + image")
+    text = page_text(at)
+    assert "Snapshot · as of 2026-08-19" in text
+    assert "Live ·" not in text
+
+
+def test_overview_recomputes_description_claims():
+    at = run_app()
+    text = page_text(at)
+    # "more than 60% cheaper than GPT-3.5 Turbo": recomputed from both models' list prices.
+    assert "65% cheaper (blended)" in text
+    assert "60% cheaper" in text  # output price
+    assert _metrics(at)["MMLU (OpenAI launch evals)"] == "82.0%"
+
+
+def test_overview_live_shows_server_values(live_env):
+    payload = live_env.routes[("GET", "/api/v1/models")].json
+    for model in payload["data"]:
+        if model["id"] == "openai/gpt-4o-mini":
+            model["context_length"] = 64000
+            model["pricing"]["prompt"] = "0.0000002"
+    at = run_app()
+    metrics = _metrics(at)
+    assert metrics["Context"] == "64K"
+    assert metrics["Input price"] == "$0.20/M"
+    assert "Live · fetched" in page_text(at)
+
+
+def test_overview_falls_back_to_snapshot_when_server_stops(live_env):
+    live_env.down = True
+    at = run_app()
+    assert not at.exception
+    text = page_text(at)
+    assert _metrics(at)["Input price"] == "$0.15/M"
+    assert "showing the bundled snapshot" in text
+    assert "Snapshot · as of" in text
+
+
+def test_overview_falls_back_on_server_error(live_env):
+    live_env.fail_everything(Reply(status=500, json={"error": {"code": 500, "message": "boom"}}))
+    at = run_app()
+    assert not at.exception
+    assert "HTTP 500" in page_text(at)
+
+
+def test_model_from_query_param_opens_that_model():
+    at = run_app(query={"model": "openai/gpt-3.5-turbo"})
+    assert not at.exception
+    assert at.title[0].value == "GPT-3.5 Turbo"
+    assert _metrics(at)["Input price"] == "$0.50/M"
+
+
+def test_unknown_model_is_a_message_not_an_exception():
+    at = run_app(query={"model": "nobody/nothing-9000"})
+    assert not at.exception
+    assert any("nobody/nothing-9000" in e.value for e in at.error)
+
+
+def test_description_html_is_never_rendered(live_env):
+    payload = live_env.routes[("GET", "/api/v1/models")].json
+    for model in payload["data"]:
+        if model["id"] == "openai/gpt-4o-mini":
+            model["description"] = "Hi <script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))"
+    at = run_app()
+    md = "\n".join(m.value for m in at.markdown)
+    assert "<script>" not in md and "<img" not in md
+    assert "&lt;script&gt;" in md
+    assert "javascript:" not in md
