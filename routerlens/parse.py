@@ -118,7 +118,8 @@ _PRICE_KEYS = (
 
 
 def parse_pricing(raw: Any, *, missing_is_zero: bool = True) -> Pricing:
-    """OpenRouter omits price keys that do not apply, so by default a *missing* key is 0.
+    """OpenRouter omits price keys that do not apply, so by default a *missing* per-use fee
+    (request, image, web search, reasoning) is 0; a missing cache price is ``None`` (not offered).
 
     An explicit ``null`` stays ``None`` (unknown). Snapshot files assembled from partial sources
     use ``null`` for "not known" for that reason.
@@ -128,8 +129,10 @@ def parse_pricing(raw: Any, *, missing_is_zero: bool = True) -> Pricing:
     for key in _PRICE_KEYS:
         if key in raw:
             values[key] = to_decimal(raw[key])
-        elif key in ("prompt", "completion"):
-            values[key] = None  # required by the schema: missing means we do not know
+        elif key in ("prompt", "completion", "input_cache_read", "input_cache_write"):
+            # prompt/completion are required: missing means we do not know. A missing cache price
+            # means caching is not offered, which must never read as "cache hits are free".
+            values[key] = None
         else:
             values[key] = Decimal(0) if missing_is_zero and key != "discount" else None
     return Pricing(**values)

@@ -1,0 +1,66 @@
+"""Untrusted text is shown as text; numbers are formatted the way the model page writes them."""
+
+from decimal import Decimal
+
+import datetime as dt
+
+from routerlens import text
+
+
+def test_html_and_script_are_escaped_not_rendered():
+    out = text.safe_markdown('<script>alert("x")</script><img src=x onerror=alert(1)><b>bold</b>')
+    assert "<script>" not in out and "<img" not in out and "<b>" not in out
+    assert "&lt;script&gt;" in out
+
+
+def test_dangerous_links_lose_their_target():
+    out = text.safe_markdown("[click](javascript:alert(1)) [data](data:text/html;base64,xx) [ok](https://a.example/x)")
+    assert "javascript:" not in out and "data:text" not in out
+    assert "[ok](https://a.example/x)" in out
+
+
+def test_relative_openrouter_links_become_absolute():
+    out = text.safe_markdown("after [GPT-4 Omni](/models/openai/gpt-4o), supporting")
+    assert "[GPT-4 Omni](https://openrouter.ai/models/openai/gpt-4o)" in out
+
+
+def test_images_become_links_never_fetched():
+    out = text.safe_markdown("![tracker](https://evil.example/pixel.png)")
+    assert not out.startswith("!") and "[image: tracker](https://evil.example/pixel.png)" in out
+
+
+def test_streamlit_directives_and_latex_are_neutralised():
+    out = text.safe_markdown("Costs $5 and $6 :red[alarm]")
+    assert "\\$5" in out and "\\:red[" in out
+
+
+def test_escape_markdown_text_for_names():
+    assert text.escape_markdown_text("**Evil** <b>app</b> [x](y)") == r"\*\*Evil\*\* &lt;b&gt;app&lt;/b&gt; \[x\]\(y\)"
+
+
+def test_safe_url_only_http():
+    assert text.safe_url("https://cline.bot") == "https://cline.bot"
+    assert text.safe_url("javascript:alert(1)") is None
+    assert text.safe_url("//evil.example") is None
+    assert text.safe_url("/models/x/y") == "https://openrouter.ai/models/x/y"
+    assert text.safe_url(None) is None
+
+
+def test_hashtags_linked_models_and_claims():
+    desc = ("More than 60% cheaper than [GPT-3.5 Turbo](/models/openai/gpt-3.5-turbo). "
+            "Achieves an 82% score on MMLU.\n\n#multimodal")
+    assert text.hashtags(desc) == ["multimodal"]
+    assert text.linked_model_ids(desc) == ["openai/gpt-3.5-turbo"]
+    assert [n for n, _ in text.claimed_percentages(desc)] == ["60", "82"]
+    assert text.strip_hashtag_lines(desc).endswith("MMLU.")
+
+
+def test_number_formats():
+    assert text.usd(Decimal("0.15")) == "$0.15"
+    assert text.usd(Decimal("0.075")) == "$0.075"
+    assert text.usd(Decimal("0.7125")) == "$0.7125"
+    assert text.usd(None) == "unknown"
+    assert text.per_m(Decimal("0.600000")) == "$0.60/M"
+    assert text.tokens(128000) == "128K" and text.tokens(16384) == "16K" and text.tokens(131072) == "128K"
+    assert text.tokens(518e9) == "518B" and text.tokens(61.4e9) == "61.4B" and text.tokens(None) == "unknown"
+    assert text.month_text(dt.date(2023, 10, 31)) == "October 2023"
