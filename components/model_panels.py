@@ -62,8 +62,18 @@ def spec_cards(model: Model, provenance: Provenance, *, key: str) -> None:
     ]
     card_grid(cards, columns=4, key=f"{key}_spec")
     with st.container(border=True, key=f"{key}_modalities"):
-        st.metric("Modalities", modality_text(model),
-                  help="Input and output modalities from the model's `architecture` field.")
+        wide, tok, mod, params = st.columns([2, 1, 1, 1])
+        with wide:
+            st.metric("Modalities", modality_text(model),
+                      help="Input and output modalities from the model's `architecture` field.")
+        with tok:
+            st.metric("Tokenizer", model.tokenizer or "unknown")
+        with mod:
+            st.metric("Moderated", {True: "yes", False: "no", None: "unknown"}[model.is_moderated],
+                      help="Whether OpenRouter moderates requests for this model (`top_provider.is_moderated`).")
+        with params:
+            st.metric("Parameters", str(len(model.supported_parameters)) if model.supported_parameters else "unknown",
+                      help="How many request parameters the model supports (listed below).")
         if model.pricing.image:
             st.caption(f"Image input: {fmt.usd(model.pricing.image * 1000)} per 1K images")
         provenance_badge(provenance, key=f"{key}_mod_prov")
@@ -103,7 +113,7 @@ def claims_panel(model: Model, description: str, others: list[Model], launch_eva
         st.subheader("Claims, recomputed from data")
         if claims:
             for number, sentence in claims[:4]:
-                st.markdown(f"> {fmt.escape_markdown_text(sentence)}")
+                st.markdown("> " + fmt.safe_markdown(sentence).replace("\n", " "))
         if rows:
             st.caption("Price difference against the models the description mentions (current list prices; "
                        "positive = this model is cheaper).")
@@ -156,9 +166,7 @@ def parameters_panel(model: Model, provenance: Provenance, *, key: str) -> None:
         else:
             st.caption("unknown")
         details = {
-            "Tokenizer": model.tokenizer or "unknown",
             "Instruct type": model.instruct_type or "none",
-            "Moderated": {True: "yes", False: "no", None: "unknown"}[model.is_moderated],
             "Modality string": model.modality or "unknown",
             "Canonical slug": model.canonical_slug,
         }

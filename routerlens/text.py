@@ -137,4 +137,4 @@ def date_text(value: dt.date | None, *, unknown: str = "unknown") -> str:
 
 
 def month_text(value: dt.date | None, *, unknown: str = "unknown") -> str:
-    return unknown if value is None else value.strftime("%B %Y")
+    return unknown if value is None else value.strftime("%b %Y")

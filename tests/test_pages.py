@@ -40,7 +40,7 @@ def test_overview_offline_shows_snapshot_figures():
     assert metrics["Context"] == "128K"
     assert metrics["Max output"] == "16K"
     assert metrics["Released"] == "2024-07-18"
-    assert metrics["Knowledge cutoff"] == "October 2023"
+    assert metrics["Knowledge cutoff"] == "Oct 2023"
     assert metrics["Modalities"].startswith("text + image")
     text = page_text(at)
     assert "Snapshot · as of 2026-08-19" in text

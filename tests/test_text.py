@@ -63,4 +63,4 @@ def test_number_formats():
     assert text.per_m(Decimal("0.600000")) == "$0.60/M"
     assert text.tokens(128000) == "128K" and text.tokens(16384) == "16K" and text.tokens(131072) == "128K"
     assert text.tokens(518e9) == "518B" and text.tokens(61.4e9) == "61.4B" and text.tokens(None) == "unknown"
-    assert text.month_text(dt.date(2023, 10, 31)) == "October 2023"
+    assert text.month_text(dt.date(2023, 10, 31)) == "Oct 2023"
