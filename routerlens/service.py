@@ -12,6 +12,7 @@ several routes concurrently.
 
 from __future__ import annotations
 
+import concurrent.futures
 import re
 import threading
 import time
@@ -88,6 +89,7 @@ class DataService:
             self.client = OpenRouterClient(self.settings)
         self._lock = threading.Lock()
         self._cache: dict[Any, _CacheItem] = {}
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="routerlens-live")
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -129,24 +131,32 @@ class DataService:
             return cached
         if not self.uses_live:
             return OpenRouterError("offline mode: live data is switched off", kind="offline")
+        future = self._pool.submit(self._get_first, route)
+        # A hard wall-clock bound on top of the client's own timeouts: even a DNS lookup that
+        # hangs (no timeout applies to it) cannot freeze a page.
+        bound = self.settings.total_timeout * (1 + len(route.alternates)) + 1.0
+        try:
+            result = future.result(timeout=bound)
+        except concurrent.futures.TimeoutError:
+            result = OpenRouterError("the server did not answer in time", kind="timeout")
+        self._store(route, result)
+        return result
+
+    def _get_first(self, route: LiveRoute) -> Fetched | OpenRouterError:
         result: Fetched | OpenRouterError = OpenRouterError("no route tried", kind="network")
         for path in (route.path, *route.alternates):
             try:
-                result = self.client.get_json(**route.kwargs(path))
-                break
+                return self.client.get_json(**route.kwargs(path))
             except OpenRouterError as exc:
                 result = exc
                 if exc.status != 404:
                     break
-        self._store(route, result)
         return result
 
     def prefetch(self, routes: list[LiveRoute]) -> dict[LiveRoute, Fetched | OpenRouterError]:
         """Fetch every route that is not cached yet, concurrently; then serve all from cache."""
         missing = [r for r in dict.fromkeys(routes) if self._cache_get(("live", r)) is None]
         if missing and self.uses_live:
-            import concurrent.futures
-
             with concurrent.futures.ThreadPoolExecutor(max_workers=min(8, len(missing))) as pool:
                 list(pool.map(self.live_get, missing))
         return {route: self.live_get(route) for route in routes}
