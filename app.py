@@ -7,7 +7,7 @@ st.set_page_config(page_title="RouterLens", page_icon="🔭", layout="wide")
 from components.context import render_sidebar  # noqa: E402  (set_page_config first)
 
 PAGES = {
-    "Model": [
+    "Model page": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("pages/providers.py", title="Providers", icon=":material/dns:", url_path="providers"),
         st.Page("pages/pricing.py", title="Pricing", icon=":material/payments:", url_path="pricing"),

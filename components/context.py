@@ -62,11 +62,12 @@ def _model_ids(cache_token: str, _service: DataService) -> tuple[list[str], str]
 def render_sidebar() -> AppContext:
     secrets = _secrets()
     base = load_settings(os.environ, secrets)
+    model_box = st.sidebar.container()  # drawn first, filled once the data source is known
     with st.sidebar:
-        st.markdown("### Data")
+        st.markdown("### Data source")
         modes = list(MODE_LABELS)
         choice = st.segmented_control(
-            "Data source", modes, default=base.mode, format_func=MODE_LABELS.get, key="data_mode",
+            "Data source", modes, default=base.mode, label_visibility="collapsed", format_func=MODE_LABELS.get, key="data_mode",
             help=MODE_HELP, required=True,
         ) or base.mode
         typed_key = st.text_input(
@@ -87,13 +88,13 @@ def render_sidebar() -> AppContext:
     ids, ids_label = _model_ids(settings.cache_token, service)
     if DEFAULT_MODEL not in ids:
         ids = [DEFAULT_MODEL, *ids]
-    with st.sidebar:
-        st.markdown("### Model")
+    with model_box:
         model_id = st.selectbox(
             "Model", ids, index=ids.index(DEFAULT_MODEL), key="model", bind="query-params",
             accept_new_options=True, help=f"Any OpenRouter model id. List: {ids_label}. "
                                           "The choice is kept in the URL (?model=…) so a link reopens this view.",
         ) or DEFAULT_MODEL
+    with st.sidebar:
         _source_caption(settings, key_source)
         if st.button("Refresh live data", key="refresh_live", icon=":material/refresh:",
                      disabled=settings.mode is DataMode.OFFLINE,

@@ -62,7 +62,7 @@ def spec_cards(model: Model, provenance: Provenance, *, key: str) -> None:
     ]
     card_grid(cards, columns=4, key=f"{key}_spec")
     with st.container(border=True, key=f"{key}_modalities"):
-        wide, tok, mod, params = st.columns([2, 1, 1, 1])
+        wide, tok, mod, params = st.columns([3, 1, 1, 1])
         with wide:
             st.metric("Modalities", modality_text(model),
                       help="Input and output modalities from the model's `architecture` field.")
