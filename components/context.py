@@ -44,6 +44,11 @@ def _secrets() -> dict:
         return {}
 
 
+def app_secrets() -> dict:
+    """The host's string secrets (for settings beyond the key, e.g. the playground's limits)."""
+    return _secrets()
+
+
 @st.cache_resource(max_entries=16, ttl=6 * 3600, show_spinner=False)
 def _service(cache_token: str, _settings: Settings) -> DataService:
     return DataService(_settings)
@@ -120,8 +125,22 @@ def _source_caption(settings: Settings, key_source: str | None) -> None:
         st.caption(f"Server: {where} · {key_text}")
 
 
+def _leave_legacy_pages_mode() -> None:
+    """Streamlit still honours the legacy ``pages/`` folder until ``st.navigation`` has run once
+    in the server process. If the very first visit after a start is a deep link (``/providers``),
+    it runs that page file alone, without ``app.py``. Switch the legacy mode off and rerun: the
+    rerun goes through ``app.py`` to the same page (both modes hash pages by URL path)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def get_context() -> AppContext:
     ctx = st.session_state.get(_CTX_KEY)
+    if ctx is None:
+        _leave_legacy_pages_mode()
     if ctx is None:  # a page run on its own (component tests): build the context quietly
         settings = load_settings(os.environ, _secrets())
         ctx = AppContext(settings, service_for(settings), DEFAULT_MODEL, None)

@@ -116,13 +116,13 @@ def test_refresh_all_fetches_routes_concurrently(fake):
 
 
 def test_website_route_alternates_on_404(fake):
-    fake.set_json("/api/frontend/stats/endpoint", {"data": [{"provider_name": "OpenAI"}]})
+    fake.set_json("/api/frontend/stats/legacy-only", {"data": [{"provider_name": "OpenAI"}]})
     svc = service(fake)
-    route = LiveRoute.website(("/api/frontend/v1/stats/endpoint", "/api/frontend/stats/endpoint"),
+    route = LiveRoute.website(("/api/frontend/v1/stats/legacy-only", "/api/frontend/stats/legacy-only"),
                               {"permaslug": "openai/gpt-4o-mini"})
     result = svc.live_get(route)
     assert result.data["data"][0]["provider_name"] == "OpenAI"
-    assert [r.path for r in fake.requests] == ["/api/frontend/v1/stats/endpoint", "/api/frontend/stats/endpoint"]
+    assert [r.path for r in fake.requests] == ["/api/frontend/v1/stats/legacy-only", "/api/frontend/stats/legacy-only"]
 
 
 def test_full_description_replaces_shortened_text_and_says_so(fake):
