@@ -1,6 +1,19 @@
-"""Performance page: being built in this release (placeholder so the page registry is stable)."""
+"""Performance over time: throughput, time to first token and end-to-end latency per provider."""
 
 import streamlit as st
 
+from components import performance as panels
+from components.context import get_context
+from routerlens.performance import METRICS, metric_series, provider_table
+
+ctx = get_context()
 st.title("Performance")
-st.info("This page is being built.", icon=":material/construction:")
+st.caption(f"Daily per-provider figures for `{ctx.model_id}`, with the latest measured figures beside each chart.")
+
+controls = panels.perf_controls(key="perf")
+panels.metric_definitions(key="perf")
+table = provider_table(ctx.service, ctx.model_id)
+for metric in METRICS:
+    series = metric_series(ctx.service, ctx.model_id, metric, controls.percentile, table=table)
+    panels.metric_panel(series, table, metric=metric, percentile=controls.percentile,
+                        window_days=controls.window_days, key=f"perf_{metric}")

@@ -1,6 +1,22 @@
-"""Pricing page: being built in this release (placeholder so the page registry is stable)."""
+"""Pricing: list price, effective price after prompt caching, and what a workload costs per
+provider and per routing mode."""
 
 import streamlit as st
 
+from components import pricing as panels
+from components.context import get_context
+from routerlens.calculator import mode_costs, provider_costs
+from routerlens.performance import effective_pricing, provider_table
+
+ctx = get_context()
 st.title("Pricing")
-st.info("This page is being built.", icon=":material/construction:")
+st.caption("Exact decimal arithmetic on OpenRouter's per-token prices: the figures match hand calculation.")
+
+table = provider_table(ctx.service, ctx.model_id)
+workload = panels.workload_inputs(key="price")
+endpoints = [row.endpoint for row in table.rows]
+lines = provider_costs(endpoints, workload)
+panels.cost_headline(lines, workload, table.endpoints.provenance, key="price")
+panels.price_table(table, effective_pricing(ctx.service, ctx.model_id), workload, key="price")
+panels.provider_cost_table(lines, table.endpoints.provenance, key="price")
+panels.mode_cost_table(mode_costs(endpoints, workload), table.endpoints.provenance, key="price")

@@ -1,6 +1,27 @@
-"""Uptime page: being built in this release (placeholder so the page registry is stable)."""
+"""Uptime: per provider now (5 min / 30 min / 1 day) and over time (daily, and hourly for one
+provider), drawn so an outage is obvious."""
 
 import streamlit as st
 
+from components import performance as panels
+from components.context import get_context
+from routerlens.performance import provider_table, uptime_daily, uptime_hourly
+
+ctx = get_context()
 st.title("Uptime")
-st.info("This page is being built.", icon=":material/construction:")
+table = provider_table(ctx.service, ctx.model_id)
+panels.uptime_current(table, key="up")
+
+with st.container(border=True, key="up_daily_box"):
+    st.subheader("Daily history")
+    panels.uptime_strip(uptime_daily(ctx.service, ctx.model_id, table=table), hourly=False, key="up_daily")
+
+with st.container(border=True, key="up_hourly_box"):
+    st.subheader("Hourly, last 72 hours")
+    labels = [row.label for row in table.rows]
+    if labels:
+        choice = st.selectbox("Provider", labels, key="up_provider") or labels[0]
+        row = table.rows[labels.index(choice)]
+        panels.uptime_strip(uptime_hourly(ctx.service, row), hourly=True, key="up_hourly")
+    else:
+        st.caption("No provider is known for this model in the current data source.")

@@ -1,0 +1,218 @@
+"""Performance and uptime panels: percentile/window controls, metric definitions, per-provider
+daily line charts (thin data greyed), the real figures beside them, and uptime heat strips."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from routerlens import text as fmt
+from routerlens.performance import (
+    METRICS, NO_DATA_BAND, PERCENTILES, THIN_SAMPLE_COUNT, UPTIME_BANDS, ProviderTable, SeriesPoint, UptimePoint,
+    format_metric, format_number, percentile_value, tail_text, uptime_band, window_points,
+)
+from routerlens.provenance import Sourced
+
+from .badges import provenance_badge, simulated_banner, sourced_notice
+from .charts import CHART_HEIGHT, PALETTE
+
+WINDOWS = {"7 days": 7, "30 days": 30, "90 days": 90, "All": None}
+THIN_GREY = "#BDBDBD"
+BAND_COLOURS = ["#1E8E3E", "#81C995", "#F9C74F", "#F3722C", "#D62828", "#E0E0E0"]
+
+
+@dataclass(frozen=True)
+class PerfControls:
+    percentile: str
+    window_days: int | None
+
+
+def perf_controls(*, key: str) -> PerfControls:
+    """Percentile and time-window selectors, side by side."""
+    with st.container(horizontal=True, key=f"{key}_controls", vertical_alignment="bottom"):
+        percentile = st.segmented_control(
+            "Percentile", PERCENTILES, default="p50", required=True, key=f"{key}_pct",
+            help="OpenRouter's convention: pNN is the value NN% of requests did better than. p50 is the "
+                 "median; p75–p99 show ever slower tails.") or "p50"
+        window = st.segmented_control("Time window", list(WINDOWS), default="30 days", required=True,
+                                      key=f"{key}_window") or "30 days"
+    return PerfControls(percentile, WINDOWS[window])
+
+
+def metric_definitions(*, key: str) -> None:
+    """Definitions one click away."""
+    with st.popover("Metric definitions", icon=":material/help:", key=f"{key}_defs"):
+        for metric in METRICS.values():
+            st.markdown(f"**{metric.label}** ({metric.unit}). {metric.definition}")
+        st.markdown("**Percentiles.** OpenRouter reports pNN as the value NN% of requests did better than, so "
+                    "every higher percentile is a slower tail: throughput p90 is *lower* than p50, latency p90 "
+                    "is *higher*.")
+        st.markdown("**Windows.** The providers table shows the last 30 minutes; the charts show one point per "
+                    "day. The website's daily routes return about a week of points whatever window is asked.")
+        st.markdown(f"**Thin data.** A daily point backed by fewer than {THIN_SAMPLE_COUNT} requests is drawn "
+                    "grey: it can swing on a handful of requests.")
+
+
+def series_frame(points: list[SeriesPoint]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "date": [p.when for p in points],
+        "provider": [p.provider for p in points],
+        "value": [p.value for p in points],
+        "samples": [fmt.integer(p.count, unknown="not given") for p in points],
+        "thin": [p.thin for p in points],
+    }, columns=["date", "provider", "value", "samples", "thin"])
+
+
+def metric_chart(frame: pd.DataFrame, *, metric: str, percentile: str, title: str,
+                 height: int = CHART_HEIGHT) -> alt.LayerChart:
+    """A line per provider with points; thin points grey; tooltip with sample counts."""
+    info = METRICS[metric]
+    colour = alt.Color("provider:N", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom", title=None))
+    base = alt.Chart(frame).encode(
+        x=alt.X("date:T", title=None),
+        y=alt.Y("value:Q", title=f"{info.unit} · {percentile}", scale=alt.Scale(zero=False)),
+    )
+    line = base.mark_line(strokeWidth=2).encode(color=colour)
+    points = base.mark_point(filled=True, size=45).encode(
+        color=alt.when(alt.datum.thin).then(alt.value(THIN_GREY)).otherwise(colour),
+        opacity=alt.when(alt.datum.thin).then(alt.value(0.6)).otherwise(alt.value(1.0)),
+        tooltip=[alt.Tooltip("date:T", title="Day"), alt.Tooltip("provider:N", title="Provider"),
+                 alt.Tooltip("value:Q", title=f"{info.label} ({info.unit})", format=",.1f"),
+                 alt.Tooltip("samples:N", title="Requests (samples)"), alt.Tooltip("thin:N", title="Thin data")],
+    )
+    return alt.layer(line, points).properties(title=title, height=height)
+
+
+def _current_figures(table: ProviderTable, *, metric: str, percentile: str, key: str) -> None:
+    """The real (live or snapshot) per-provider figure for this metric, with its date and source."""
+    unit = "tok/s" if METRICS[metric].unit == "tokens/s" else "ms"
+    st.markdown(f"**Measured figures** ({unit}, last 30 min of the source)")
+    shown = False
+    for index, row in enumerate(table.rows):
+        provenance = table.perf_provenance(row)
+        if metric == "latency-e2e" or provenance is None:
+            continue
+        p50 = percentile_value(row.endpoint, metric, "p50")
+        chosen = percentile_value(row.endpoint, metric, percentile)
+        text = f"p50 {format_metric(metric, p50)}"
+        if percentile != "p50":
+            text += f" · {percentile} {format_metric(metric, chosen, unknown='not given by this source')}"
+        shown_pct = percentile if chosen is not None else "p50"
+        st.metric(f"{row.label} · {shown_pct}", format_number(chosen if chosen is not None else p50),
+                  help=f"{text}. Source: {provenance.source}")
+        if percentile != "p50":
+            st.caption(text)
+        provenance_badge(provenance, key=f"{key}_fig_{index}")
+        shown = True
+    if not shown:
+        st.caption("No source measures this per provider." if metric == "latency-e2e"
+                   else "unknown: no measured figure in this source.")
+
+
+def metric_panel(series: Sourced[list[SeriesPoint]], table: ProviderTable, *, metric: str, percentile: str,
+                 window_days: int | None, key: str) -> None:
+    """One metric: chart (with its provenance and, if simulated, the label) beside the measured figures."""
+    info = METRICS[metric]
+    simulated = series.provenance.is_simulated
+    with st.container(border=True, key=f"{key}_panel"):
+        st.subheader(info.label)
+        st.caption(tail_text(metric, percentile))
+        if simulated:
+            simulated_banner(what=f"this daily {info.label.lower()} chart", key=f"{key}_sim")
+        sourced_notice(series, key=f"{key}_notice")
+        chart_col, figures_col = st.columns([5, 2])
+        with chart_col:
+            points = window_points(series.value, window_days)
+            frame = series_frame(points)
+            if frame["value"].notna().any():
+                title = f"{'SIMULATED — ' if simulated else ''}{info.label}, {percentile}, daily"
+                st.altair_chart(metric_chart(frame, metric=metric, percentile=percentile, title=title),
+                                width="stretch", key=f"{key}_chart")
+                thin = int(frame["thin"].sum())
+                if thin:
+                    st.caption(f"{thin} grey point(s): fewer than {THIN_SAMPLE_COUNT} requests that day.")
+            else:
+                st.caption("No daily points to draw.")
+            provenance_badge(series.provenance, key=f"{key}_prov")
+        with figures_col:
+            _current_figures(table, metric=metric, percentile=percentile, key=key)
+
+
+# --- uptime -------------------------------------------------------------------------------------
+
+def uptime_current(table: ProviderTable, *, key: str) -> None:
+    """Uptime now (5 min / 30 min / 1 day) per provider, with the third-party average beside it."""
+    rows = [{
+        "Provider": row.label,
+        "Last 5 min %": row.endpoint.uptime_5m,
+        "Last 30 min %": row.endpoint.uptime_30m,
+        "Last day %": row.endpoint.uptime_1d,
+        "Band (30 min)": uptime_band(row.endpoint.uptime_30m),
+        "Average uptime % (orchid, window undocumented)": row.summary.average_uptime if row.summary else None,
+    } for row in table.rows]
+    with st.container(border=True, key=f"{key}_now"):
+        st.subheader("Uptime now")
+        st.caption("Uptime = successful requests / (successful + failed), rate-limited requests excluded. "
+                   "“unknown” means the source gives no figure (too little traffic, or not captured).")
+        sourced_notice(table.endpoints, key=f"{key}_now_notice")
+        if rows:
+            fmt2 = st.column_config.NumberColumn(format="%.2f")
+            st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder="unknown", key=f"{key}_now_df",
+                         column_config={"Last 5 min %": fmt2, "Last 30 min %": fmt2, "Last day %": fmt2,
+                                        "Average uptime % (orchid, window undocumented)":
+                                            st.column_config.NumberColumn(format="%.4f")})
+        with st.container(horizontal=True, key=f"{key}_now_sources"):
+            provenance_badge(table.endpoints.provenance, key=f"{key}_now_prov")
+            if table.summary.value:
+                provenance_badge(table.summary.provenance, key=f"{key}_now_sum_prov")
+
+
+def uptime_frame(points: list[UptimePoint], *, hourly: bool) -> pd.DataFrame:
+    return pd.DataFrame({
+        "when": [p.when for p in points],
+        "slot": [p.when.strftime("%d %Hh" if hourly else "%m-%d") for p in points],
+        "time": [p.when.strftime("%Y-%m-%d %H:00" if hourly else "%Y-%m-%d") for p in points],
+        "provider": [p.provider for p in points],
+        "uptime": [fmt.percent(p.uptime, places=2, unknown="no data") for p in points],
+        "band": [uptime_band(p.uptime) for p in points],
+    }, columns=["when", "slot", "time", "provider", "uptime", "band"])
+
+
+def uptime_chart(frame: pd.DataFrame, *, title: str) -> alt.Chart:
+    """One cell per provider and day (or hour), coloured by band: outages stand out in red."""
+    domain = [label for _, label in UPTIME_BANDS] + [NO_DATA_BAND]
+    return alt.Chart(frame).mark_rect(stroke="white", strokeWidth=1).encode(
+        x=alt.X("slot:O", title=None, sort=alt.SortField("when"),
+                axis=alt.Axis(labelAngle=-60, labelOverlap=True)),
+        y=alt.Y("provider:N", title=None),
+        color=alt.Color("band:N", title="Uptime", scale=alt.Scale(domain=domain, range=BAND_COLOURS),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("provider:N", title="Provider"), alt.Tooltip("time:N", title="When (UTC)"),
+                 alt.Tooltip("uptime:N", title="Uptime"), alt.Tooltip("band:N", title="Band")],
+    ).properties(title=title, height=alt.Step(30))  # a fixed height would be eaten by the axis labels
+
+
+def uptime_strip(series: Sourced[list[UptimePoint]], *, hourly: bool, window_days: int | None = None,
+                 key: str) -> None:
+    """Daily or hourly uptime history as a heat strip, with the worst slot called out."""
+    simulated = series.provenance.is_simulated
+    what = "hourly uptime (last 72 h)" if hourly else "daily uptime"
+    points = series.value if hourly else window_points(series.value, window_days)
+    if simulated:
+        simulated_banner(what=f"this {what} strip", key=f"{key}_sim")
+    sourced_notice(series, key=f"{key}_notice")
+    if points:
+        frame = uptime_frame(points, hourly=hourly)
+        title = f"{'SIMULATED — ' if simulated else ''}{what[0].upper()}{what[1:]}"
+        st.altair_chart(uptime_chart(frame, title=title), width="stretch", key=f"{key}_chart")
+        known = [p for p in points if p.uptime is not None]
+        if known:
+            worst = min(known, key=lambda p: p.uptime)
+            st.caption(f"Worst {'hour' if hourly else 'day'}: {fmt.escape_markdown_text(worst.provider)} "
+                       f"{worst.uptime:.2f}% on {worst.when:%Y-%m-%d{' %H:00' if hourly else ''}} UTC.")
+    else:
+        st.caption(f"No {what} to draw.")
+    provenance_badge(series.provenance, key=f"{key}_prov")

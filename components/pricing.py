@@ -1,0 +1,140 @@
+"""Pricing panels: workload inputs, list vs effective price per provider, and the cost calculator
+per provider and per routing mode. All figures are exact Decimal results shown without rounding."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from routerlens import text as fmt
+from routerlens.calculator import CostLine, ModeCost, Workload, effective_blended_per_m, money
+from routerlens.performance import EffectivePricing, ProviderTable
+from routerlens.pricing import blended_per_m, effective_input_per_m
+from routerlens.provenance import Sourced
+
+from .badges import provenance_badge, sourced_notice
+from .cards import card_grid
+
+UNKNOWN = "unknown"
+
+
+def _m(value: Decimal | None) -> str:
+    return fmt.per_m(value) if value is None else f"{money(value)}/M"
+
+
+def workload_inputs(*, key: str) -> Workload:
+    """Tokens in/out per request, requests per day and the cache-hit share."""
+    with st.container(border=True, key=f"{key}_inputs"):
+        st.subheader("Your workload")
+        cols = st.columns(4)
+        tokens_in = cols[0].number_input("Input tokens per request", min_value=0, max_value=100_000_000,
+                                         value=1_000_000, step=1_000, key=f"{key}_in")
+        tokens_out = cols[1].number_input("Output tokens per request", min_value=0, max_value=100_000_000,
+                                          value=1_000_000, step=1_000, key=f"{key}_out")
+        per_day = cols[2].number_input("Requests per day", min_value=0, max_value=1_000_000_000, value=1,
+                                       step=1, key=f"{key}_rpd")
+        hit = cols[3].slider("Cache-hit share of input", min_value=0, max_value=100, value=50, step=1,
+                             format="%d%%", key=f"{key}_hit",
+                             help="Share of input tokens served from the prompt cache and billed at the "
+                                  "cached-input price. OpenAI caches prompts of 1,024+ tokens.")
+        st.caption("Caches do not transfer between providers: when routing moves you to another provider, "
+                   "the first requests there are uncached. A month is 30 days.")
+    return Workload.of(int(tokens_in or 0), int(tokens_out or 0), int(per_day or 0), cache_hit_percent=int(hit))
+
+
+def price_table(table: ProviderTable, effective: Sourced[EffectivePricing | None], workload: Workload, *,
+                key: str) -> None:
+    """List prices and the effective input price: OpenRouter's observed figure when it is available,
+    and always the one computed from the workload's cache-hit share (labelled as computed)."""
+    hit_text = fmt.percent(workload.cache_hit * 100)
+    eff = effective.value
+    rows = []
+    for row in table.rows:
+        p = row.endpoint.pricing
+        observed = eff.for_row(row) if eff else None
+        rows.append({
+            "Provider": row.label,
+            "Input": _m(p.prompt_per_m),
+            "Output": _m(p.completion_per_m),
+            "Cached input": _m(p.cache_read_per_m),
+            "Blended 3:1": _m(blended_per_m(p)),
+            f"Effective input at {hit_text} cache hits (computed)": _m(effective_input_per_m(p, workload.cache_hit)),
+            f"Effective blended at {hit_text} (computed)": _m(effective_blended_per_m(row.endpoint, workload.cache_hit)),
+            "Effective input (OpenRouter, observed)": _m(observed.input_per_m if observed else None),
+            "Observed cache-hit rate": fmt.percent(observed.cache_hit_rate * 100, places=1)
+            if observed and observed.cache_hit_rate is not None else UNKNOWN,
+        })
+    with st.container(border=True, key=f"{key}_prices"):
+        st.subheader("List price and effective price")
+        if rows:
+            st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{key}_prices_df")
+        else:
+            st.caption("No provider is known for this model in the current data source.")
+        provenance_badge(table.endpoints.provenance, key=f"{key}_list_prov")
+        if eff is not None:
+            st.markdown(f"**Observed effective price** (usage-weighted, what users actually paid after caching): "
+                        f"input {_m(eff.input_per_m)}, output {_m(eff.output_per_m)}.")
+            provenance_badge(effective.provenance, key=f"{key}_eff_prov")
+            st.caption("The unit of this undocumented route is inferred: values below $0.01 are read as USD per "
+                       "token and shown per 1M.")
+        else:
+            st.caption(f"OpenRouter's observed effective pricing is not available from this source, so the "
+                       f"effective price is **computed**: (1 − {hit_text}) × input price + {hit_text} × cached-input "
+                       "price. Unknown when a provider's cached-input price is unknown.")
+            sourced_notice(effective, key=f"{key}_eff_notice")
+
+
+def _cost_row(line: CostLine) -> dict:
+    return {
+        "Per request": money(line.per_request),
+        "Per 1,000 requests": money(None if line.per_request is None else line.per_request * 1000),
+        "Per day": money(line.per_day),
+        "Per month (30 d)": money(line.per_month),
+        "Blended 3:1 list": _m(line.blended_per_m),
+        "Blended 3:1 after caching": _m(line.effective_blended_per_m),
+        "Why unknown": line.why or "",
+    }
+
+
+def provider_cost_table(lines: list[CostLine], provenance, *, key: str) -> None:
+    with st.container(border=True, key=f"{key}_costs"):
+        st.subheader("Cost per provider")
+        rows = [{"Provider": line.label, "Routing slug": line.tag or UNKNOWN, **_cost_row(line)} for line in lines]
+        if rows:
+            st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{key}_costs_df")
+        provenance_badge(provenance, key=f"{key}_costs_prov")
+
+
+def mode_cost_table(costs: list[ModeCost], provenance, *, key: str) -> None:
+    with st.container(border=True, key=f"{key}_modes"):
+        st.subheader("Cost per routing mode")
+        st.caption("Each mode's likely provider (an estimate from public figures) and your cost there. "
+                   "Balanced is the expected cost over its traffic shares.")
+        rows = [{"Mode": item.mode.label,
+                 "Likely provider": item.pick.primary.provider if item.pick.primary else UNKNOWN,
+                 **_cost_row(item.cost), "Why this provider": item.pick.reason} for item in costs]
+        if rows:
+            st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{key}_modes_df")
+        provenance_badge(provenance, key=f"{key}_modes_prov")
+
+
+def cost_headline(lines: list[CostLine], workload: Workload, provenance, *, key: str) -> None:
+    """The cheapest known provider's figures as cards."""
+    known = [line for line in lines if line.per_request is not None]
+    if not known:
+        st.info("No provider's cost can be computed for this workload (a needed price is unknown).",
+                icon=":material/help:")
+        return
+    best = min(known, key=lambda line: line.per_request)
+    card_grid([
+        dict(label=f"Per request ({best.label})", value=money(best.per_request), provenance=provenance,
+             help="Exact: uncached input × input price + cached input × cached price + output × output price "
+                  "+ per-request fee."),
+        dict(label="Per day", value=money(best.per_day), provenance=provenance,
+             help=f"{fmt.integer(int(workload.requests_per_day))} requests per day."),
+        dict(label="Per month", value=money(best.per_month), provenance=provenance, help="30 days."),
+        dict(label="Blended 3:1 price", value=_m(best.blended_per_m), provenance=provenance,
+             help="(3 × input + 1 × output) / 4 per 1M tokens, the figure peers quote."),
+    ], columns=4, key=f"{key}_headline")
