@@ -1,6 +1,22 @@
-"""API page: being built in this release (placeholder so the page registry is stable)."""
+"""API: drop-in code that sends this model the same request the Playground would send, in the
+selected routing mode (Python with the OpenAI or OpenRouter SDK, TypeScript, curl)."""
 
 import streamlit as st
 
-st.title("API")
-st.info("This page is being built.", icon=":material/construction:")
+from components import snippets as panels
+from components.context import get_context
+from routerlens import snippets
+from routerlens.text import escape_markdown_text
+
+ctx = get_context()
+st.title(f"API · {escape_markdown_text(ctx.model_id)}")
+st.caption("OpenRouter speaks the OpenAI Chat Completions API: swap the base URL, keep your code.")
+
+spec, from_playground = panels.base_spec(ctx.model_id)
+slugs = ctx.service.endpoints(ctx.model_id).map(lambda endpoints: [e.routing_slug for e in endpoints])
+with st.container(border=True, key="api_routing"):
+    spec = panels.routing_controls(spec, slugs, key="api")
+prompt, options = panels.snippet_options(base_url=ctx.settings.base_url, key="api")
+panels.request_summary(spec, snippets.request_body(spec, prompt, stream=options.stream),
+                       from_playground=from_playground, key="api")
+panels.snippet_tabs(snippets.all_snippets(spec, prompt, options), key="api")

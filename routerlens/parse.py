@@ -57,6 +57,24 @@ def to_float(value: Any) -> float | None:
     return number
 
 
+_COUNT_SUFFIX = {"": 1, "K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
+
+
+def to_count(value: Any) -> int | None:
+    """A non-negative count from an int, a numeric string (``"890260479"``, OpenRouter sends
+    token totals as strings) or a rounded display string (``"2.12B"``, ``"79.5M"``, ``"1,234"``)
+    as web pages show them. Anything else is ``None``. Stdlib only: the snapshot builder uses it."""
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").upper()
+        suffix = text[-1:] if text[-1:] in _COUNT_SUFFIX else ""
+        number = to_decimal(text[: len(text) - len(suffix)] if suffix else text)
+        if number is None or number < 0:
+            return None
+        return int(number * _COUNT_SUFFIX[suffix])
+    number = to_int(value)
+    return number if number is None or number >= 0 else None
+
+
 def to_bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 

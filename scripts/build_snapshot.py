@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 SNAP = DATA / "snapshot"
 DEFAULT_REF = ROOT.parent / "shared" / "reference" / "data"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 ORCHID_MODELS = "deankerr/orchid @ eb00872fe7c8367d008aca49242cf1e59894591b : notes/official_models_api.json"
 ORCHID_FRONTEND = "deankerr/orchid @ 1dd4019b29c0acd88e66cc17383624f822d3b2f9 : notes/or-samples/frontend/models_full.json"
@@ -54,6 +56,24 @@ def _copy(ref: Path, name: str, rel: str) -> str:
 def _csv(path: Path) -> list[dict]:
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def _top_apps_route_shape(page: dict) -> dict:
+    """The transcribed page list as ``{"data": {"top_apps": [...]}}`` (the top-apps-for-model shape)."""
+    from routerlens.parse import to_count  # stdlib-only module: the same parser the app uses
+
+    apps = []
+    for row in page.get("top_apps", []):
+        tokens = to_count(row.get("tokens_display"))
+        apps.append({
+            "rank": row["rank"],
+            "total_tokens": str(tokens) if tokens is not None else None,
+            "tokens_display": row.get("tokens_display"),
+            "total_requests": None,
+            "is_new": row.get("badge") == "new",
+            "app": {"title": row["app"], "description": row.get("tagline"), "origin_url": None, "main_url": None},
+        })
+    return {"data": {"top_apps": apps}, "window": page.get("window")}
 
 
 def build(ref: Path) -> dict:
@@ -195,10 +215,18 @@ def build(ref: Path) -> dict:
         file=_copy(ref, "benchmarks_gpt-4o-mini.json", "benchmarks_gpt-4o-mini.json"),
         captured="2024-07-18", source=SIMPLE_EVALS, reference="benchmarks_gpt-4o-mini.json", kind="verbatim",
         note="OpenAI's own launch-day evaluations of gpt-4o-mini-2024-07-18 (percent).")
-    add(id="top_apps_page", route="openrouter.ai model page: 'Top public apps this week'", path="#top_apps_page", params={},
-        file=_copy(ref, "top_apps_gpt-4o-mini_openrouter-page_circa-2025-04.json", "top_apps_gpt-4o-mini_page_circa-2025-04.json"),
+    # 8. Top apps, rebuilt in the JSON shape of the website route that feeds that page section.
+    page = json.loads((ref / "top_apps_gpt-4o-mini_openrouter-page_circa-2025-04.json").read_text())
+    add(id="top_apps:openai/gpt-4o-mini",
+        route="GET /api/frontend/stats/top-apps-for-model?permaslug=openai/gpt-4o-mini&variant=standard",
+        path="/api/frontend/stats/top-apps-for-model", params={"permaslug": "openai/gpt-4o-mini"},
+        file=_write("top_apps_gpt-4o-mini_page_circa-2025-04.json", _top_apps_route_shape(page)),
         captured="2025-04", source=PAGE, reference="top_apps_gpt-4o-mini_openrouter-page_circa-2025-04.json",
-        kind="verbatim", note="Token counts are the page's rounded display strings. Date inferred from the chart axis.")
+        kind="assembled",
+        note="Transcribed from the model page's 'Top public apps this week' (~April 2025, date inferred from the "
+             "chart axis) into the route's JSON shape. Token counts are the page's rounded display strings "
+             "(kept as tokens_display; total_tokens is that rounded value). The page gave no links, request "
+             "counts or daily activity values, so those are absent.")
     add(id="token_volume", route="openrouter.ai/rankings (scraped)", path="#token_volume", params={},
         file=_copy(ref, "token_volume_gpt-4o-mini_2025-06.csv", "token_volume_gpt-4o-mini_2025-06.csv"),
         captured="2025-07-22", source=MODELZ_RANKINGS, reference="token_volume_gpt-4o-mini_2025-06.csv",

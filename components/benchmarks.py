@@ -1,0 +1,91 @@
+"""Panels of the benchmarks page: launch evaluations, index percentiles, the strip chart."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from routerlens.benchmarks import AA_INDICES, BenchmarkInfo, Placement, ScoreTable
+from routerlens.provenance import Sourced
+
+from .badges import provenance_badge, source_caption, sourced_notice
+from .cards import card_grid
+from .charts import PALETTE
+
+
+def launch_evals_panel(scores: Sourced[list[tuple[BenchmarkInfo, float]]], *, key: str) -> None:
+    """OpenAI's published launch-day scores, one card each, with what each one measures."""
+    with st.container(border=True, key=f"{key}_launch"):
+        st.subheader("OpenAI launch evaluations")
+        sourced_notice(scores, key=f"{key}_launch_notice")
+        if not scores.value:
+            st.caption("not rated: no published launch evaluations for this model in the data.")
+            provenance_badge(scores.provenance, key=f"{key}_launch_prov")
+            return
+        st.caption("OpenAI's own scores for gpt-4o-mini-2024-07-18 (simple-evals, \"assistant\" prompt). "
+                   "No other model on OpenRouter has published scores from the same harness here, so no "
+                   "percentile is computed for these.")
+        card_grid([dict(label=info.label, value=f"{score:.1f}", provenance=scores.provenance,
+                        help=f"{info.measures} Unit: {info.scale}.", caption=info.measures)
+                   for info, score in scores.value], columns=3, key=f"{key}_launch_cards")
+        source_caption(scores.provenance, key=f"{key}_launch_src")
+
+
+def index_cards(placements: Sourced[list[Placement]], *, key: str) -> None:
+    """One card per Artificial Analysis index: score, percentile sentence, what it measures."""
+    cards = []
+    for placement in placements.value:
+        info = AA_INDICES[placement.index]
+        value = "not rated" if placement.score is None else f"{placement.score:g}"
+        if placement.percentile is not None:
+            value += f" · P{placement.percentile}"
+        cards.append(dict(label=info.label, value=value, provenance=placements.provenance,
+                          caption=f"{placement.wording()}. {info.measures}",
+                          help="Percentile = share of rated models scoring at or below this one (itself and ties "
+                               "included), rounded down. Rank 1 = highest score."))
+    card_grid(cards, columns=3, key=f"{key}_aa_cards")
+
+
+def strip_chart(table: ScoreTable, identity: str, *, name: str) -> alt.Chart | None:
+    """Every rated model as a tick on each index's row; this model as a large highlighted point."""
+    rows = []
+    for index, info in AA_INDICES.items():
+        for other, label, score in table.rows(index):
+            rows.append({"Index": info.label, "Model": label, "Score": score,
+                         "Which": name if other == identity else "Other models"})
+    if not rows:
+        return None
+    df = pd.DataFrame(rows)
+    order = [info.label for info in AA_INDICES.values()]
+    base = alt.Chart(df).encode(
+        x=alt.X("Score:Q", title="Score (0–100)"),
+        y=alt.Y("Index:N", sort=order, title=None),
+        tooltip=[alt.Tooltip("Model:N"), alt.Tooltip("Index:N"), alt.Tooltip("Score:Q", format=".1f")],
+    )
+    others = base.transform_filter(alt.datum.Which == "Other models").mark_tick(
+        thickness=2, size=22, opacity=0.45, color=PALETTE[6])
+    mine = base.transform_filter(alt.datum.Which != "Other models").mark_point(
+        filled=True, size=260, color=PALETTE[3], opacity=1)
+    labels = base.transform_filter(alt.datum.Which != "Other models").mark_text(
+        dy=-18, fontWeight="bold", color=PALETTE[3]).encode(text=alt.Text("Score:Q", format=".1f"))
+    return (others + mine + labels).properties(height=60 * len(order) + 40)
+
+
+def indices_panel(placements: Sourced[list[Placement]], table: Sourced[ScoreTable], identity: str, *,
+                  name: str, key: str) -> None:
+    """Artificial Analysis indices: cards, then the model placed among every rated model."""
+    with st.container(border=True, key=f"{key}_aa"):
+        st.subheader("Artificial Analysis indices, with rank percentiles")
+        sourced_notice(table, key=f"{key}_aa_notice")
+        if not table.ok:
+            provenance_badge(table.provenance, key=f"{key}_aa_prov")
+            return
+        index_cards(placements, key=key)
+        chart = strip_chart(table.value, identity, name=name)
+        if chart is not None:
+            st.caption(f"Each tick is one rated model ({table.value.source}); the red point is {name}. "
+                       "Hover for names.")
+            st.altair_chart(chart, width="stretch", key=f"{key}_aa_chart")
+        provenance_badge(table.provenance, key=f"{key}_aa_chart_prov")
+        source_caption(table.provenance, key=f"{key}_aa_src")

@@ -1,0 +1,232 @@
+"""Benchmark scores and where a model stands among every model that has the same score.
+
+Definitions (used in code, on screen and in the docs alike):
+
+* **Rated models** for an index: every model in the comparison list with a non-null score on
+  that index, counted once per model (variants such as ``:free`` / ``:batch`` share their base
+  model's scores and its ``canonical_slug``, so they are not counted twice).
+* **Percentile** = share of rated models whose score is *at or below* this model's score
+  (the model itself and ties included), rounded *down* to a whole percent, so the claim
+  is never overstated. Shown as "at or above 64% of 122 rated models".
+* **Rank** = 1 + number of rated models with a strictly higher score (ties share a rank).
+* A null score is "not rated", never 0; a model absent from the list is "not in the list".
+
+Live data comes from ``GET /api/v1/models`` (its ``benchmarks.artificial_analysis`` field) or,
+with an API key, ``GET /api/v1/benchmarks?source=artificial-analysis``; offline from the bundled
+full model list. OpenAI's launch evaluations exist for gpt-4o-mini alone, so they have a score
+but no percentile.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .parse import ParseError, as_dict, to_float, to_str
+from .provenance import Sourced
+from .schema import Model
+from .service import DataService, LiveRoute, register_live_routes
+
+
+@dataclass(frozen=True)
+class BenchmarkInfo:
+    label: str
+    measures: str
+    scale: str = "0–100"
+
+
+AA_INDICES: dict[str, BenchmarkInfo] = {
+    "intelligence_index": BenchmarkInfo(
+        "Intelligence Index",
+        "Artificial Analysis' composite of about ten evaluations across agents, coding, general knowledge "
+        "and scientific reasoning."),
+    "coding_index": BenchmarkInfo(
+        "Coding Index",
+        "Artificial Analysis' composite of its coding evaluations (code generation and terminal tasks)."),
+    "agentic_index": BenchmarkInfo(
+        "Agentic Index",
+        "Artificial Analysis' composite of multi-step tool-use and agent tasks."),
+}
+
+LAUNCH_EVALS: dict[str, BenchmarkInfo] = {
+    "MMLU": BenchmarkInfo("MMLU", "Multiple-choice questions on 57 subjects, school to professional level: "
+                                  "broad knowledge.", "% correct"),
+    "GPQA": BenchmarkInfo("GPQA", "Graduate-level biology, physics and chemistry questions written to be hard "
+                                  "to look up: expert reasoning.", "% correct"),
+    "MATH": BenchmarkInfo("MATH", "Competition mathematics problems with free-form answers: multi-step maths.",
+                          "% correct"),
+    "HumanEval": BenchmarkInfo("HumanEval", "Writing Python functions from docstrings, checked by unit tests: "
+                                            "code generation.", "% pass@1"),
+    "MGSM": BenchmarkInfo("MGSM", "Grade-school maths word problems in ten languages: multilingual reasoning.",
+                          "% correct"),
+    "DROP_F1_3shot": BenchmarkInfo("DROP (F1, 3-shot)", "Reading comprehension needing arithmetic and counting "
+                                                        "over paragraphs: discrete reasoning.", "F1 score"),
+}
+
+
+# --- percentile math -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one model's score stands among the rated models on one index."""
+
+    index: str
+    score: float | None
+    status: str
+    """``"rated"``, ``"not rated"`` (null score) or ``"not in list"``."""
+    rated: int = 0
+    """How many models the percentile was computed over (this model included)."""
+    at_or_below: int = 0
+    rank: int | None = None
+    ties: int = 0
+    """Other rated models with exactly this score."""
+
+    @property
+    def percentile(self) -> int | None:
+        if self.status != "rated" or not self.rated:
+            return None
+        return math.floor(100 * self.at_or_below / self.rated)
+
+    def wording(self) -> str:
+        """The one sentence the page shows for this placement."""
+        if self.status == "not rated":
+            return f"not rated (no score on this index; {self.rated} other models have one)"
+        if self.status == "not in list":
+            return "not in the comparison list, so no percentile"
+        noun = "model" if self.rated == 1 else "models"
+        text = f"at or above {self.percentile}% of {self.rated} rated {noun} · rank {self.rank} of {self.rated}"
+        if self.ties:
+            text += f" ({self.ties} tied)"
+        return text
+
+
+def place(scores: Mapping[str, float | None], identity: str, *, index: str = "",
+          own_score: float | None = None) -> Placement:
+    """Place ``identity`` among ``scores`` (identity → score, ``None`` = not rated).
+
+    When the list lacks the model but its own record carries a score (``own_score``), the model
+    is added to the comparison set so it is still placed among everyone else.
+    """
+    rated = {key: value for key, value in scores.items() if value is not None}
+    if identity in scores:
+        score = scores[identity]
+    elif own_score is not None:
+        score = own_score
+        rated = {**rated, identity: own_score}
+    else:
+        return Placement(index, None, "not in list", rated=len(rated))
+    if score is None:
+        return Placement(index, None, "not rated", rated=len(rated))
+    values = list(rated.values())
+    higher = sum(1 for value in values if value > score)
+    equal = sum(1 for value in values if value == score)
+    return Placement(index, score, "rated", rated=len(values), at_or_below=len(values) - higher,
+                     rank=higher + 1, ties=equal - 1)
+
+
+# --- comparison tables ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ScoreTable:
+    """Every model's score per index, one row per model identity (its canonical slug)."""
+
+    scores: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    """index → identity → score."""
+    names: dict[str, str] = field(default_factory=dict)
+    source: str = "model list"
+
+    def placements(self, identity: str, own: Mapping[str, Any] | None = None) -> list[Placement]:
+        own = own or {}
+        return [place(self.scores.get(index, {}), identity, index=index, own_score=to_float(own.get(index)))
+                for index in AA_INDICES]
+
+    def rows(self, index: str) -> list[tuple[str, str, float]]:
+        """(identity, display name, score) for every rated model on ``index``."""
+        return [(key, self.names.get(key, key), value)
+                for key, value in self.scores.get(index, {}).items() if value is not None]
+
+
+def table_from_models(models: Iterable[Model]) -> ScoreTable:
+    """From ``/api/v1/models``: models without a ``benchmarks.artificial_analysis`` object are
+    not in the comparison at all; a null index inside it is "not rated"."""
+    scores: dict[str, dict[str, float | None]] = {index: {} for index in AA_INDICES}
+    names: dict[str, str] = {}
+    for model in models:
+        indices = model.aa_indices
+        if not indices:
+            continue
+        identity = identity_of(model)  # variants share it, so they overwrite rather than add
+        if identity not in names or ":" not in model.id:
+            names[identity] = model.name
+        for index in AA_INDICES:
+            scores[index][identity] = to_float(indices.get(index))
+    return ScoreTable(scores, names, "model list")
+
+
+def parse_benchmarks(payload: Any) -> ScoreTable:
+    """``GET /api/v1/benchmarks?source=artificial-analysis``: items carry ``model_permaslug``,
+    ``display_name`` and the three indices (flat, or under ``benchmark_data.evaluations`` with an
+    ``artificial_analysis_`` prefix, as the website's internal route has them)."""
+    data = payload.get("data") if isinstance(payload, dict) else payload
+    if not isinstance(data, list):
+        raise ParseError("expected a list of benchmark items under 'data'")
+    scores: dict[str, dict[str, float | None]] = {index: {} for index in AA_INDICES}
+    names: dict[str, str] = {}
+    for item in data:
+        item = as_dict(item)
+        identity = to_str(item.get("model_permaslug")) or to_str(item.get("permaslug")) or to_str(item.get("slug"))
+        if not identity:
+            continue
+        evaluations = as_dict(as_dict(item.get("benchmark_data")).get("evaluations"))
+        names[identity] = to_str(item.get("display_name")) or to_str(item.get("aa_name")) or identity
+        for index in AA_INDICES:
+            value = item.get(index, evaluations.get(f"artificial_analysis_{index}"))
+            scores[index][identity] = to_float(value)
+    return ScoreTable(scores, names, "benchmarks dataset")
+
+
+def identity_of(model: Model) -> str:
+    return model.canonical_slug or model.base_id
+
+
+# --- data access ---------------------------------------------------------------------------------
+
+def benchmarks_route() -> LiveRoute:
+    return LiveRoute.api("/benchmarks", {"source": "artificial-analysis"}, auth=True)
+
+
+def score_table(service: DataService) -> Sourced[ScoreTable]:
+    """The comparison set. With an API key, OpenRouter's benchmarks dataset; without one (or when
+    that call fails), the model list's ``benchmarks`` field — live, or the bundled snapshot."""
+    notice = None
+    if service.settings.has_key and service.uses_live:
+        dataset = service.fetch(live=benchmarks_route(), snapshot_path=None, parse=parse_benchmarks,
+                                default=ScoreTable(), what="benchmarks dataset")
+        if dataset.ok and any(dataset.value.scores.values()):
+            return dataset
+        notice = (dataset.notice or "The benchmarks dataset was empty.") + " Using the model list's scores instead."
+    listing = service.models()
+    table = listing.map(table_from_models)
+    return table.with_notice(" ".join(part for part in (notice, listing.notice) if part) or None)
+
+
+def placements(service: DataService, model: Model) -> Sourced[list[Placement]]:
+    table = score_table(service)
+    return table.map(lambda t: t.placements(identity_of(model), model.aa_indices))
+
+
+def launch_scores(service: DataService, model_id: str) -> Sourced[list[tuple[BenchmarkInfo, float]]]:
+    """OpenAI's published launch evaluations, in a fixed order, labelled."""
+    evals = service.launch_evals(model_id)
+    rows = [(info, float(evals.value[name])) for name, info in LAUNCH_EVALS.items()
+            if evals.value and evals.value.get(name) is not None]
+    return evals.map(lambda _: rows)
+
+
+def _live_routes(service: DataService, model_id: str) -> list[LiveRoute]:
+    return [benchmarks_route()] if service.settings.has_key else []
+
+
+register_live_routes(_live_routes)
