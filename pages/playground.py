@@ -1,6 +1,7 @@
-"""Playground page: being built in this release (placeholder so the page registry is stable)."""
+"""Playground: text and image prompts through a chosen routing mode, streamed, with what each
+answer measured and cost. Layout only: the panels live in components/playground*.py."""
 
-import streamlit as st
+from components.context import get_context
+from components.playground import playground
 
-st.title("Playground")
-st.info("This page is being built.", icon=":material/construction:")
+playground(get_context(), key="pg")

@@ -1,0 +1,302 @@
+"""The playground: chat with text and images through a chosen routing mode, streamed, with
+what each answer measured; the same prompt through several modes side by side; the session's
+measurement log.
+
+Everything that decides *what* is sent lives in ``routerlens`` (chat, images, limits, routing);
+this module lays it out and keeps the conversation in ``st.session_state`` so that no error,
+refusal or rerun loses it. Nothing is sent until every check passed: a non-empty prompt, every
+image valid, a usable key, and the host's per-session limits.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+import streamlit as st
+
+from routerlens import text as fmt
+from routerlens.chat import (
+    ChatResult, ChatStream, Turn, conversation_json, conversation_markdown, history_messages, run_many,
+)
+from routerlens.client import OpenRouterClient
+from routerlens.images import ALLOWED_EXTENSIONS, prepare_all, split_urls
+from routerlens.limits import KeyAccess, RateLimiter, key_access, load_policy
+from routerlens.performance import ProviderTable, provider_table
+from routerlens.routing import RequestSpec, RoutingMode
+from routerlens.schema import Endpoint, Model
+
+from .context import AppContext, app_secrets, current_model
+from .playground_results import answer_measurements, code_span, comparison_view, measurement_log
+from .playground_settings import MODES, SendOptions, build_spec, routing_panel, settings_panel
+
+SPEC_STATE = "request_spec"
+"""Where the current :class:`RequestSpec` is kept for the API page."""
+STREAM_REFRESH_S = 0.05
+"""Redraw the streaming answer at most this often (each redraw resends the text so far)."""
+
+
+@dataclass
+class Sender:
+    """Everything a send needs besides the request: where, with whose key, within which limits."""
+
+    client: OpenRouterClient | None
+    access: KeyAccess
+    limiter: RateLimiter | None
+    table: ProviderTable
+    model: Model | None
+
+    @property
+    def endpoints(self) -> list[Endpoint]:
+        return [row.endpoint for row in self.table.rows]
+
+    def refusal(self, count: int = 1) -> str | None:
+        """Why nothing may be sent now (key, offline, per-minute limit), or ``None``."""
+        if not self.access.can_send or self.client is None:
+            return self.access.reason or "Sending is not available."
+        if self.limiter is not None:
+            wait = self.limiter.wait_needed(count)
+            if wait == float("inf"):
+                return (f"This site's shared key allows {self.limiter.per_minute} requests per minute; "
+                        f"{count} at once is more than that. Choose fewer modes.")
+            if wait > 0:
+                return (f"This site's shared key allows {self.limiter.per_minute} requests per minute per "
+                        f"session. Wait {wait:.0f} s, or add your own key in the sidebar.")
+        return None
+
+    def record(self, count: int = 1) -> None:
+        if self.limiter is not None:
+            self.limiter.record(count)
+
+
+def _state(key: str, name: str, default):
+    full = f"{key}_{name}"
+    if full not in st.session_state:
+        st.session_state[full] = default() if callable(default) else default
+    return st.session_state[full]
+
+
+def _limiter(access: KeyAccess, *, key: str) -> RateLimiter | None:
+    if not access.uses_host_key or not access.requests_per_minute:
+        return None
+    limiter = _state(key, "limiter", lambda: RateLimiter(access.requests_per_minute))
+    if limiter.per_minute != access.requests_per_minute:
+        limiter = st.session_state[f"{key}_limiter"] = RateLimiter(access.requests_per_minute)
+    return limiter
+
+
+def playground(ctx: AppContext, *, key: str) -> None:
+    """The whole playground for ``ctx.model_id``."""
+    model = current_model(ctx)
+    access = key_access(ctx.key_source, load_policy(os.environ, app_secrets()),
+                        offline=ctx.service.client is None)
+    st.title("Playground")
+    name = model.value.short_name if model.value else ctx.model_id
+    st.caption(f"Chat with **{fmt.escape_markdown_text(name)}** ({code_span(ctx.model_id)}) "
+               "through OpenRouter's chat completions API. Pick a routing mode, send text and images, and see "
+               "what each answer measured and cost.")
+    if not access.can_send:
+        st.info(access.reason, icon=":material/key:")
+    elif access.limits_text:
+        st.caption(access.limits_text)
+
+    table = provider_table(ctx.service, ctx.model_id)
+    mode, pinned = routing_panel(table, key=key)
+    params, options = settings_panel(model.value.max_completion_tokens if model.value else None,
+                                     max_tokens_cap=access.max_tokens_cap, key=key)
+    spec = build_spec(ctx.model_id, mode, pinned, params)
+    st.session_state[SPEC_STATE] = spec
+    sender = Sender(ctx.service.client, access, _limiter(access, key=key), table, model.value)
+
+    chat_tab, compare_tab, log_tab = st.tabs(["Chat", "Compare modes", "Measurements"])
+    with chat_tab:
+        chat_panel(spec, options, sender, placeholder=f"Message {name}…", key=key)
+    with compare_tab:
+        default_pin = pinned or next((e.routing_slug for e in sender.endpoints), None)
+        compare_panel(spec, options, sender, pinned=default_pin, key=key)
+    with log_tab:
+        measurement_log(_state(key, "log", list), key=f"{key}_log")
+
+
+# --- chat --------------------------------------------------------------------------------------------
+
+def chat_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, placeholder: str, key: str) -> None:
+    """Toolbar, conversation, image URLs and the chat input. New exchanges render into the
+    history container, above the input."""
+    turns: list[Turn] = _state(key, "turns", list)
+    toolbar = st.container()  # filled last, so its buttons know about the answer sent in this run
+    history = st.container(key=f"{key}_history")
+    with history:
+        hint = st.empty()
+        if not turns:
+            hint.caption("No messages yet. Type below; attach images with the paperclip (PNG, JPEG, WEBP, GIF; "
+                         "several at once) or by address under “Attach images by URL”.")
+        for index, turn in enumerate(turns):
+            render_turn(turn, sender.table, key=f"{key}_turn{index}")
+    with st.expander("Attach images by URL", icon=":material/link:", key=f"{key}_urls_box"):
+        st.text_area("Image addresses (http or https), one per line", key=f"{key}_urls", height=68,
+                     help="Sent with your next message. The provider fetches them; this app does not.")
+    submitted = st.chat_input(placeholder, accept_file="multiple", file_type=list(ALLOWED_EXTENSIONS),
+                              key=f"{key}_chat", on_submit=_take_urls, args=(key,))
+    with history:
+        if st.session_state.pop(f"{key}_retry", False):
+            _retry(turns, spec, options, sender, key=key)
+        elif submitted is not None:
+            hint.empty()
+            _submit(submitted, st.session_state.pop(f"{key}_sent_urls", ""), turns, spec, options, sender, key=key)
+    with toolbar:
+        _toolbar(turns, spec, key=key)
+
+
+def _toolbar(turns: list[Turn], spec: RequestSpec, *, key: str) -> None:
+    with st.container(horizontal=True, key=f"{key}_toolbar", vertical_alignment="center"):
+        st.button("Clear", key=f"{key}_clear", icon=":material/delete:", disabled=not turns,
+                  on_click=_clear, args=(key,), help="Start a new conversation (the measurement log is kept).")
+        st.button("Retry last turn", key=f"{key}_retry_btn", icon=":material/replay:",
+                  disabled=not any(t.role == "user" for t in turns), on_click=_ask_retry, args=(key,),
+                  help="Send your last message again (its previous answer is replaced).")
+        st.download_button("Export Markdown", conversation_markdown(turns, spec), file_name="playground.md",
+                           mime="text/markdown", key=f"{key}_export_md", icon=":material/download:",
+                           disabled=not turns)
+        st.download_button("Export JSON", conversation_json(turns, spec), file_name="playground.json",
+                           mime="application/json", key=f"{key}_export_json", icon=":material/data_object:",
+                           disabled=not turns)
+
+
+def _take_urls(key: str) -> None:
+    """On send, the typed addresses go with this message and the box empties for the next."""
+    st.session_state[f"{key}_sent_urls"] = st.session_state.get(f"{key}_urls") or ""
+    st.session_state[f"{key}_urls"] = ""
+
+
+def _clear(key: str) -> None:
+    st.session_state[f"{key}_turns"] = []
+
+
+def _ask_retry(key: str) -> None:
+    turns = st.session_state.get(f"{key}_turns") or []
+    while turns and turns[-1].role == "assistant":
+        turns.pop()
+    st.session_state[f"{key}_retry"] = bool(turns)
+
+
+def render_turn(turn: Turn, table: ProviderTable, *, key: str) -> None:
+    with st.chat_message(turn.role):
+        if turn.role == "user":
+            if turn.text:
+                st.markdown(fmt.escape_markdown_text(turn.text).replace("\n", "  \n"))
+            _image_previews(turn, key=key)
+        else:
+            if turn.text:
+                st.markdown(fmt.safe_markdown(turn.text))
+            if turn.result is not None:
+                answer_measurements(turn.result, table, key=key)
+
+
+def _image_previews(turn: Turn, *, key: str) -> None:
+    if not turn.images:
+        return
+    with st.container(horizontal=True, key=f"{key}_images"):
+        for image in turn.images:
+            st.image(image.raw_bytes() or image.url, caption=image.describe(), width=220)
+
+
+def _submit(submitted, urls: str, turns: list[Turn], spec: RequestSpec, options: SendOptions, sender: Sender, *,
+            key: str) -> None:
+    """Check everything; send only when nothing is wrong. A refusal keeps the typed text."""
+    text = (getattr(submitted, "text", None) or "").strip()
+    files = list(getattr(submitted, "files", None) or [])
+    url_list = split_urls(urls)
+    problems = []
+    if not text:
+        problems.append("An empty message is not sent: type a question" +
+                        (" about the image(s)." if files or url_list else "."))
+    images, image_problems = prepare_all([(f.name, f.getvalue()) for f in files], url_list,
+                                         downscale=options.downscale)
+    problems.extend(fmt.escape_markdown_text(p) for p in image_problems)  # file names are untrusted
+    if images and sender.model is not None and "image" not in sender.model.input_modalities:
+        problems.append(f"{sender.model.short_name} does not accept images; pick a model with image input.")
+    refusal = None if problems else sender.refusal()
+    if problems or refusal:
+        _refused(problems or [refusal], "\n".join([text, *url_list]).strip(), key=key)
+        return
+    turn = Turn("user", text, tuple(images), detail=options.image_detail)
+    turns.append(turn)
+    render_turn(turn, sender.table, key=f"{key}_turn{len(turns) - 1}")
+    _exchange(turns, spec, options, sender, key=key)
+
+
+def _retry(turns: list[Turn], spec: RequestSpec, options: SendOptions, sender: Sender, *, key: str) -> None:
+    refusal = sender.refusal()
+    if refusal:
+        _refused([refusal], "", key=key)
+        return
+    _exchange(turns, spec, options, sender, key=key)
+
+
+def _refused(problems: list[str], text: str, *, key: str) -> None:
+    """Say why nothing was sent (``problems`` are Markdown written by this app, names escaped)."""
+    st.warning("**Not sent.** " + "  \n".join(problems), icon=":material/block:")
+    if text:
+        st.caption("Your message, to copy back:")
+        st.code(text, language=None, wrap_lines=True)
+
+
+def _exchange(turns: list[Turn], spec: RequestSpec, options: SendOptions, sender: Sender, *, key: str) -> None:
+    """Stream one answer into a new assistant message, then keep it and its measurements."""
+    sender.record()
+    with st.chat_message("assistant"):
+        placeholder = st.empty()
+        stream = ChatStream(sender.client, spec, history_messages(turns), stream=options.stream)
+        text, last_draw = "", 0.0
+        with st.spinner("Waiting for the first token…", show_time=True):
+            for delta in stream:
+                text += delta
+                now = time.monotonic()
+                if now - last_draw >= STREAM_REFRESH_S:
+                    placeholder.markdown(fmt.safe_markdown(text) + " ▌")
+                    last_draw = now
+        result: ChatResult = stream.result
+        if result.text:
+            placeholder.markdown(fmt.safe_markdown(result.text))
+        else:
+            placeholder.empty()
+        answer_measurements(result, sender.table, key=f"{key}_turn{len(turns)}")
+    turns.append(Turn("assistant", result.text, result=result))
+    _state(key, "log", list).append(result.log_row())
+
+
+# --- compare -----------------------------------------------------------------------------------------
+
+def compare_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, pinned: str | None, key: str) -> None:
+    """The same single-turn prompt through several routing modes at once."""
+    st.caption("One prompt (with the system prompt and settings above, without the chat history) sent through "
+               "each chosen mode at the same time. Each mode is one request.")
+    choices = [m for m in MODES if m is not RoutingMode.PINNED or pinned]
+    modes = st.multiselect("Modes to compare", choices, default=[RoutingMode.BALANCED, RoutingMode.NITRO,
+                                                                 RoutingMode.EXACTO],
+                           format_func=lambda m: m.label + (f" ({pinned})" if m is RoutingMode.PINNED else ""),
+                           key=f"{key}_cmp_modes")
+    prompt = st.text_area("Prompt to compare", key=f"{key}_cmp_prompt", height=80,
+                          placeholder="e.g. Explain prompt caching in two sentences.")
+    if st.button("Send to each mode", key=f"{key}_cmp_send", type="primary", icon=":material/compare_arrows:"):
+        problems = []
+        if not (prompt or "").strip():
+            problems.append("An empty prompt is not sent: type one above.")
+        if not modes:
+            problems.append("Choose at least one mode.")
+        refusal = None if problems else sender.refusal(len(modes))
+        if problems or refusal:
+            _refused(problems or [refusal], "", key=f"{key}_cmp")
+        else:
+            specs = [spec.with_mode(mode, pinned) for mode in modes]
+            sender.record(len(specs))
+            with st.spinner(f"Sending to {len(specs)} modes at once…", show_time=True):
+                results = run_many(sender.client, specs, [{"role": "user", "content": prompt.strip()}],
+                                   stream=options.stream)
+            st.session_state[f"{key}_comparison"] = (prompt.strip(), results)
+            _state(key, "log", list).extend(result.log_row() for result in results)
+    stored = st.session_state.get(f"{key}_comparison")
+    if stored:
+        comparison_view(stored[0], stored[1], sender.table, key=f"{key}_cmp")

@@ -1,0 +1,131 @@
+"""What each playground answer measured, the session's measurement log, and the side-by-side
+view of a mode comparison."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from routerlens import text as fmt
+from routerlens.chat import (
+    CHAT_ROUTE, ChatResult, compare_with_published, endpoint_for, log_csv, measurement_summary,
+)
+from routerlens.performance import ProviderTable
+from routerlens.provenance import Kind, Provenance
+
+from .badges import provenance_badge
+from .charts import CHART_HEIGHT, PALETTE
+
+
+def code_span(text: str) -> str:
+    """Untrusted text as inline code: Markdown is not interpreted there, only backticks matter."""
+    return "`" + text.replace("`", "'") + "`"
+
+
+def measured_provenance(result: ChatResult) -> Provenance:
+    """Figures this app measured itself on a real request."""
+    return Provenance(Kind.LIVE, f"measured by this app on {CHAT_ROUTE}", result.finished_at,
+                      note="client-side timing: includes the network between this app and OpenRouter")
+
+
+def failure_notice(result: ChatResult, *, key: str) -> None:
+    """The error, in words, with what to do next. The server's wording is shown as plain text."""
+    failure = result.failure
+    if failure is None:
+        return
+    lines = [f"**{failure.title}**"]
+    if failure.detail:
+        lines.append(f"Server said: {fmt.escape_markdown_text(failure.detail)}")
+    if failure.reasons:
+        lines.append("Reasons: " + "; ".join(fmt.escape_markdown_text(r) for r in failure.reasons))
+    lines.append(failure.next_step)
+    icon = ":material/content_cut:" if failure.kind in ("cut", "midstream") else ":material/error:"
+    st.error("  \n".join(lines), icon=icon)
+
+
+def answer_measurements(result: ChatResult, table: ProviderTable, *, key: str) -> None:
+    """Under an answer: one line of what it measured, how that compares with the published p50
+    (with that figure's source and date), and the full figures one click away."""
+    failure_notice(result, key=key)
+    if result.total_s is None:
+        return
+    shown = replace(result, provider=fmt.escape_markdown_text(result.provider) if result.provider else None,
+                    generation_id=fmt.escape_markdown_text(result.generation_id) if result.generation_id else None)
+    st.caption(measurement_summary(shown))
+    endpoints = [row.endpoint for row in table.rows]
+    lines = compare_with_published(result, endpoints)
+    for line in lines:
+        st.caption(fmt.escape_markdown_text(line))
+    published = endpoint_for(result, endpoints)
+    if lines and published is not None:
+        row = next(row for row in table.rows if row.endpoint is published)
+        provenance = table.perf_provenance(row)
+        if provenance is not None:
+            with st.container(horizontal=True, key=f"{key}_published", vertical_alignment="center"):
+                st.caption("Published median from:")
+                provenance_badge(provenance, key=f"{key}_published_prov")
+    with st.expander("All measurements", key=f"{key}_details"):
+        row = result.log_row()
+        row["Cost source"] = result.cost_source or "unknown"
+        row["Finish reason"] = result.finish_reason or "unknown"
+        row["Keep-alive comments skipped"] = "yes (not shown)"
+        table = pd.DataFrame({"Measure": list(row), "Value": ["unknown" if v is None else str(v) for v in row.values()]})
+        st.dataframe(table, hide_index=True, key=f"{key}_details_df")
+        st.caption("TTFT = request sent → first text token. Tokens/s end-to-end = completion tokens ÷ total time "
+                   "(like OpenRouter's published throughput, it includes TTFT). Tokens/s after first token = "
+                   "(completion tokens − 1) ÷ (total − TTFT), the generation speed.")
+        provenance_badge(measured_provenance(result), key=f"{key}_prov")
+
+
+def measurement_log(rows: list[dict], *, key: str) -> None:
+    """The session's measurements: summary by routing mode, a chart, the full table and CSV."""
+    if not rows:
+        st.caption("No answers measured yet. Send a prompt in the Chat or Compare tab.")
+        return
+    df = pd.DataFrame(rows)
+    ok = df[df["Outcome"] == "ok"]
+    summary = ok.groupby("Mode", sort=False).agg(
+        Answers=("Mode", "size"),
+        **{"Median TTFT (s)": ("TTFT (s)", "median"),
+           "Median tokens/s end-to-end": ("Tokens/s end-to-end", "median"),
+           "Median tokens/s after first token": ("Tokens/s after first token", "median")},
+    ).reset_index() if not ok.empty else pd.DataFrame()
+    if not summary.empty:
+        st.markdown("**By routing mode** (successful answers)")
+        st.dataframe(summary, hide_index=True, key=f"{key}_summary_df")
+        st.markdown("**Time to first token vs end-to-end speed** (each answer measured in this session)")
+        st.altair_chart(_ttft_chart(ok), width="stretch", key=f"{key}_chart")
+    st.markdown("**Every request this session**")
+    st.dataframe(df, hide_index=True, key=f"{key}_log_df")
+    with st.container(horizontal=True, key=f"{key}_log_actions", vertical_alignment="center"):
+        st.download_button("Download CSV", log_csv(rows), file_name="routerlens_playground_measurements.csv",
+                           mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+        provenance_badge(Provenance(Kind.LIVE, f"measured by this app on {CHAT_ROUTE}", rows[-1]["Time (UTC)"]),
+                         key=f"{key}_log_prov")
+
+
+def _ttft_chart(ok: pd.DataFrame) -> alt.Chart:
+    """Each answer's TTFT against its end-to-end speed, coloured by routing mode."""
+    data = ok[["Mode", "Provider", "TTFT (s)", "Tokens/s end-to-end", "Total (s)"]].dropna(subset=["Total (s)"])
+    return alt.Chart(data).mark_circle(
+        size=90, opacity=0.8).encode(
+        x=alt.X("TTFT (s):Q", title="Time to first token (s)"),
+        y=alt.Y("Tokens/s end-to-end:Q", title="Tokens/s end-to-end"),
+        color=alt.Color("Mode:N", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom")),
+        tooltip=["Mode", "Provider", "TTFT (s)", "Total (s)", "Tokens/s end-to-end"],
+    ).properties(height=CHART_HEIGHT)
+
+
+def comparison_view(prompt: str, results: list[ChatResult], table: ProviderTable, *, key: str) -> None:
+    """One column per routing mode: its answer and its measurements."""
+    st.markdown(f"**Prompt:** {fmt.escape_markdown_text(prompt)}")
+    columns = st.columns(len(results))
+    for index, (column, result) in enumerate(zip(columns, results)):
+        with column, st.container(border=True, key=f"{key}_cmp_{index}"):
+            st.markdown(f"**{result.mode.label}** · {code_span(result.requested_model)}")
+            if result.text:
+                st.markdown(fmt.safe_markdown(result.text))
+            answer_measurements(result, table, key=f"{key}_cmp_{index}")

@@ -1,0 +1,591 @@
+"""The playground's engine: build a chat request from a :class:`~routerlens.routing.RequestSpec`,
+send it to ``POST /api/v1/chat/completions``, stream the answer over SSE, measure it, and turn
+every failure into a message with a next step. No Streamlit here.
+
+Streaming follows OpenRouter's wire format: ``:`` keep-alive comments are skipped, usage arrives
+once in a final chunk with ``"choices": []``, the stream ends with ``data: [DONE]``, and an error
+after the first token arrives as a chunk with a top-level ``error``. A stream that ends without
+``[DONE]`` was cut off, and the result says so (the text that arrived is kept).
+
+Timing is measured here, on the client, because OpenRouter publishes no per-request TTFT:
+* time to first token (TTFT): request sent → first non-empty ``delta.content``;
+* total time: request sent → ``[DONE]``;
+* tokens/s end-to-end: completion tokens ÷ total time (includes TTFT, like OpenRouter's
+  published throughput);
+* tokens/s after the first token: (completion tokens − 1) ÷ (total − TTFT), the decode speed.
+
+The key travels only in ``OpenRouterClient.auth_headers``, which sends it to the configured base
+URL and nowhere else. Nothing here logs or stores it.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import csv
+import datetime as dt
+import io
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+import httpx
+from httpx_sse import SSEError, connect_sse
+
+from .client import OpenRouterClient, OpenRouterError, error_from_response
+from .images import PreparedImage
+from .parse import as_dict, to_decimal, to_int, to_str
+from .routing import RequestSpec, RoutingMode
+from .schema import Endpoint
+from .text import usd
+
+CHAT_PATH = "/chat/completions"
+CHAT_ROUTE = "POST /api/v1/chat/completions"
+CHAT_TOTAL_TIMEOUT_S = 180.0
+"""A whole answer may take minutes; gaps between chunks are bounded by the read timeout."""
+GENERATION_TIMEOUT_S = 5.0
+KEYS_URL = "https://openrouter.ai/keys"
+CREDITS_URL = "https://openrouter.ai/settings/credits"
+
+
+# --- results ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChatFailure:
+    """A failed (or cut-off) request, said so a user can act on it. ``title`` and ``next_step``
+    are this app's words (Markdown); ``detail`` and ``reasons`` are the server's (plain text)."""
+
+    kind: str
+    """auth | credits | moderation | not_found | timeout | rate_limit | provider | network | cut |
+    bad_request | midstream | refused"""
+    title: str
+    next_step: str
+    detail: str | None = None
+    status: int | None = None
+    retry_after: float | None = None
+    reasons: tuple[str, ...] = ()
+
+    def as_text(self) -> str:
+        parts = [self.title]
+        if self.detail:
+            parts.append(f"Server said: {self.detail}")
+        if self.reasons:
+            parts.append("Reasons: " + "; ".join(self.reasons))
+        parts.append(self.next_step)
+        return "\n\n".join(parts)
+
+
+@dataclass
+class ChatResult:
+    """One answer with everything measured about it. ``None`` means unknown, never zero."""
+
+    mode: RoutingMode
+    requested_model: str
+    pinned_provider: str | None = None
+    text: str = ""
+    provider: str | None = None
+    served_model: str | None = None
+    generation_id: str | None = None
+    finish_reason: str | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    cached_tokens: int | None = None
+    reasoning_tokens: int | None = None
+    cost: Decimal | None = None
+    cost_source: str | None = None
+    ttft_s: float | None = None
+    total_s: float | None = None
+    streamed: bool = True
+    complete: bool = False
+    failure: ChatFailure | None = None
+    keepalives: int = 0
+    finished_at: str = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat())
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None and self.complete
+
+    @property
+    def tokens_per_s_end_to_end(self) -> float | None:
+        """Completion tokens over the whole request time (TTFT included)."""
+        if not self.completion_tokens or not self.total_s:
+            return None
+        return self.completion_tokens / self.total_s
+
+    @property
+    def tokens_per_s_after_first(self) -> float | None:
+        """Decode speed: tokens after the first, over the time after the first token."""
+        if not self.completion_tokens or self.completion_tokens < 2 or self.ttft_s is None or self.total_s is None:
+            return None
+        span = self.total_s - self.ttft_s
+        return (self.completion_tokens - 1) / span if span > 0 else None
+
+    def log_row(self) -> dict:
+        """One row of the session's measurement log (plain values, CSV-ready)."""
+        return {
+            "Time (UTC)": self.finished_at,
+            "Mode": self.mode.label,
+            "Model sent": self.requested_model,
+            "Provider": self.provider or "unknown",
+            "TTFT (s)": _round(self.ttft_s, 3),
+            "Total (s)": _round(self.total_s, 3),
+            "Tokens/s end-to-end": _round(self.tokens_per_s_end_to_end, 1),
+            "Tokens/s after first token": _round(self.tokens_per_s_after_first, 1),
+            "Prompt tokens": self.prompt_tokens,
+            "Completion tokens": self.completion_tokens,
+            "Cached tokens": self.cached_tokens,
+            "Reasoning tokens": self.reasoning_tokens,
+            "Cost (USD)": None if self.cost is None else str(self.cost),
+            "Generation id": self.generation_id,
+            "Outcome": "ok" if self.ok else (self.failure.kind if self.failure else "incomplete"),
+        }
+
+
+def _round(value: float | None, places: int) -> float | None:
+    return None if value is None else round(value, places)
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+def describe_failure(error: OpenRouterError) -> ChatFailure:
+    """Map an HTTP/network error to a title, the server's words and what to do next."""
+    status, detail = error.status, error.message
+    meta = error.metadata or {}
+    if error.kind in ("network", "unreachable"):
+        return ChatFailure("network", "Could not reach OpenRouter.", f"Check your connection (and the "
+                           "OPENROUTER_BASE_URL setting), then press **Retry last turn**.", detail=detail)
+    if error.kind == "timeout" or status in (408, 524):
+        return ChatFailure("timeout", "The request timed out.", "Press **Retry last turn**; if it keeps "
+                           "happening, shorten the prompt, lower max output tokens or pick another routing mode.",
+                           detail=detail, status=status)
+    if status == 401:
+        return ChatFailure("auth", "The API key was refused (401).", f"Check the key in the sidebar, or create a "
+                           f"new one at {KEYS_URL}.", detail=detail, status=status)
+    if status == 402:
+        return ChatFailure("credits", "The account has no credits left (402).", f"Add credits at {CREDITS_URL}, "
+                           "or lower max output tokens, then retry.", detail=detail, status=status)
+    if status == 403:
+        reasons = tuple(str(r) for r in meta.get("reasons", []) if isinstance(r, (str, int, float)))
+        flagged = meta.get("flagged_input")
+        if isinstance(flagged, str) and flagged:
+            reasons += (f"flagged input: “{flagged[:100]}”",)
+        return ChatFailure("moderation", "The prompt was blocked by moderation (403).",
+                           "Rephrase the prompt (or remove the image) and send again.",
+                           detail=detail, status=status, reasons=reasons)
+    if status == 404:
+        return ChatFailure("not_found", "OpenRouter has no such model, or no provider matches the routing "
+                           "choice (404).", "Check the model id in the sidebar; in Pinned provider mode pick "
+                           "another provider or switch to Balanced.", detail=detail, status=status)
+    if status == 429:
+        wait = error.retry_after
+        wait_text = f"Wait {wait:.0f} s" if wait is not None else "Wait a little"
+        return ChatFailure("rate_limit", "Rate limited (429).", f"{wait_text}, then press **Retry last turn**.",
+                           detail=detail, status=status, retry_after=wait)
+    if status is not None and status >= 500:
+        return ChatFailure("provider", f"The provider or OpenRouter failed ({status}).", "Press **Retry last "
+                           "turn**, or switch routing mode (Balanced and Nitro fall back to other providers; "
+                           "Pinned provider does not).", detail=detail, status=status, retry_after=error.retry_after)
+    if status in (400, 413, 422):
+        return ChatFailure("bad_request", f"The request was refused ({status}).", "Check the settings (parameters "
+                           "this model supports) and the images, then send again.", detail=detail, status=status)
+    return ChatFailure("provider", f"The request failed{f' ({status})' if status else ''}.",
+                       "Press **Retry last turn**.", detail=detail, status=status)
+
+
+def cut_failure(got_text: bool) -> ChatFailure:
+    arrived = "The text that arrived is shown above. " if got_text else ""
+    return ChatFailure("cut", "The stream was cut off before the end (no [DONE] arrived).",
+                       f"{arrived}Press **Retry last turn** to ask again.")
+
+
+def midstream_failure(error: OpenRouterError) -> ChatFailure:
+    base = describe_failure(error)
+    return replace(base, kind="midstream", title="The answer stopped with an error mid-stream: " + base.title,
+                   next_step="The text that arrived is shown above. " + base.next_step)
+
+
+# --- request building ---------------------------------------------------------------------------
+
+def user_content(text: str, images: list[PreparedImage] | tuple = (), *, detail: str = "auto") -> str | list[dict]:
+    """A user message's ``content``: the text alone, or the text part first then one
+    ``image_url`` part per image."""
+    if not images:
+        return text
+    return [{"type": "text", "text": text}, *(image.content_part(detail) for image in images)]
+
+
+@dataclass
+class Turn:
+    """One entry of the conversation kept in the session."""
+
+    role: str
+    text: str = ""
+    images: tuple[PreparedImage, ...] = ()
+    detail: str = "auto"
+    result: ChatResult | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.role == "assistant" and (self.result is None or not self.result.ok)
+
+    def message(self) -> dict:
+        if self.role == "user":
+            return {"role": "user", "content": user_content(self.text, self.images, detail=self.detail)}
+        return {"role": self.role, "content": self.text}
+
+
+def history_messages(turns: list[Turn]) -> list[dict]:
+    """The messages to send: every user turn and every *successful* answer. Failed or cut
+    answers are left out so a retry does not build on half an answer."""
+    return [turn.message() for turn in turns if not turn.failed]
+
+
+# --- sending --------------------------------------------------------------------------------------
+
+class ChatStream:
+    """Iterate for the answer's text deltas as they arrive; then read :attr:`result`.
+
+    Never raises for a failed request: the failure is in ``result.failure``.
+    """
+
+    def __init__(self, client: OpenRouterClient, spec: RequestSpec, messages: list[dict], *,
+                 stream: bool = True, clock: Callable[[], float] = time.monotonic,
+                 total_timeout: float = CHAT_TOTAL_TIMEOUT_S, lookup_generation: bool = True):
+        self.client = client
+        self.spec = spec
+        self.body = spec.body(messages, stream=stream)
+        self.clock = clock
+        self.total_timeout = total_timeout
+        self.lookup_generation = lookup_generation
+        self.result = ChatResult(mode=spec.mode, requested_model=spec.model, pinned_provider=spec.pinned_provider,
+                                 streamed=stream)
+
+    def __iter__(self) -> Iterator[str]:
+        result = self.result
+        start = self.clock()
+        try:
+            if result.streamed:
+                yield from self._stream(start)
+            else:
+                self._once()
+        except OpenRouterError as exc:
+            result.failure = describe_failure(exc)
+        except httpx.TimeoutException:
+            result.failure = describe_failure(OpenRouterError("no data arrived within the read timeout", kind="timeout"))
+        except httpx.ConnectError as exc:
+            result.failure = describe_failure(OpenRouterError(_connect_reason(exc), kind="network"))
+        except (httpx.TransportError, SSEError) as exc:
+            if result.text:
+                result.failure = cut_failure(True)
+            else:
+                result.failure = describe_failure(OpenRouterError(
+                    f"the connection closed without an answer ({exc.__class__.__name__})", kind="network"))
+        finally:
+            result.total_s = self.clock() - start
+        if result.failure is None and not result.complete:
+            result.failure = cut_failure(bool(result.text))
+        if self.lookup_generation and result.cost is None and result.generation_id and result.failure is None:
+            apply_generation(result, fetch_generation(self.client, result.generation_id))
+
+    def _timeout(self) -> httpx.Timeout:
+        s = self.client.settings
+        return httpx.Timeout(connect=s.connect_timeout, read=s.read_timeout, write=s.read_timeout,
+                             pool=s.connect_timeout)
+
+    def _stream(self, start: float) -> Iterator[str]:
+        url = self.client.api_url(CHAT_PATH)
+        with connect_sse(self.client.http, "POST", url, json=self.body, headers=self.client.auth_headers(url),
+                         timeout=self._timeout()) as source:
+            response = source.response
+            self._absorb_headers(response)
+            if response.status_code >= 400:
+                raise error_from_response(response.status_code, response.read(), response.headers)
+            if "text/event-stream" not in response.headers.get("content-type", ""):
+                # Some compatible servers ignore ``stream``: read the whole answer instead.
+                self._absorb_complete(_json(response.read()))
+                if self.result.text:
+                    self.result.ttft_s = self.clock() - start
+                    yield self.result.text
+                return
+            for event in source.iter_sse():
+                if self.clock() - start > self.total_timeout:
+                    raise OpenRouterError("the answer took longer than the total time limit", kind="timeout")
+                if event.data.strip() == "[DONE]":
+                    self.result.complete = True
+                    return
+                delta = self._absorb_chunk(event.data)
+                if self.result.failure is not None:
+                    return
+                if delta:
+                    if self.result.ttft_s is None:
+                        self.result.ttft_s = self.clock() - start
+                    self.result.text += delta
+                    yield delta
+
+    def _once(self) -> None:
+        url = self.client.api_url(CHAT_PATH)
+        response = self.client.http.post(url, json=self.body, headers=self.client.auth_headers(url),
+                                         timeout=self._timeout())
+        self._absorb_headers(response)
+        if response.status_code >= 400:
+            raise error_from_response(response.status_code, response.content, response.headers)
+        self._absorb_complete(_json(response.content))
+
+    def _absorb_headers(self, response: httpx.Response) -> None:
+        self.result.generation_id = response.headers.get("x-generation-id") or self.result.generation_id
+
+    def _absorb_meta(self, chunk: dict) -> None:
+        result = self.result
+        result.generation_id = result.generation_id or to_str(chunk.get("id"))
+        result.provider = to_str(chunk.get("provider")) or result.provider
+        result.served_model = to_str(chunk.get("model")) or result.served_model
+        usage = chunk.get("usage")
+        if isinstance(usage, dict):
+            apply_usage(result, usage)
+
+    def _absorb_chunk(self, data: str) -> str:
+        """Record what a chunk says; return its text delta."""
+        try:
+            chunk = json.loads(data)
+        except ValueError:
+            return ""  # a malformed event is skipped; the [DONE] check still decides completeness
+        if not isinstance(chunk, dict):
+            return ""
+        self._absorb_meta(chunk)
+        choices = chunk.get("choices") if isinstance(chunk.get("choices"), list) else []
+        first = as_dict(choices[0]) if choices else {}
+        self.result.finish_reason = to_str(first.get("finish_reason")) or self.result.finish_reason
+        error = chunk.get("error")
+        if isinstance(error, dict):
+            self.result.failure = midstream_failure(OpenRouterError(
+                str(error.get("message") or "error")[:500], status=to_int(error.get("code")),
+                metadata=as_dict(error.get("metadata"))))
+            return ""
+        return to_str(as_dict(first.get("delta")).get("content")) or ""
+
+    def _absorb_complete(self, payload: dict) -> None:
+        if not isinstance(payload, dict):
+            raise OpenRouterError("the server sent an unexpected answer", kind="parse")
+        self._absorb_meta(payload)
+        choices = payload.get("choices") if isinstance(payload.get("choices"), list) else []
+        first = as_dict(choices[0]) if choices else {}
+        self.result.text = to_str(as_dict(first.get("message")).get("content")) or ""
+        self.result.finish_reason = to_str(first.get("finish_reason"))
+        if isinstance(payload.get("error"), dict):
+            error = payload["error"]
+            self.result.failure = describe_failure(OpenRouterError(
+                str(error.get("message") or "error")[:500], status=to_int(error.get("code")),
+                metadata=as_dict(error.get("metadata"))))
+        self.result.complete = True
+
+
+def _json(body: bytes):
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise OpenRouterError("the server sent malformed JSON", kind="parse") from None
+
+
+def _connect_reason(exc: Exception) -> str:
+    text = str(exc).lower()
+    if "refused" in text:
+        return "the connection was refused (is the server running?)"
+    if "name or service" in text or "resolution" in text or "getaddrinfo" in text:
+        return "the server's name could not be resolved (DNS failure: no network?)"
+    return "could not connect (network down?)"
+
+
+def apply_usage(result: ChatResult, usage: dict) -> None:
+    """Copy token counts and cost from a ``usage`` object (the final chunk's, or the body's)."""
+    result.prompt_tokens = to_int(usage.get("prompt_tokens"))
+    result.completion_tokens = to_int(usage.get("completion_tokens"))
+    result.cached_tokens = to_int(as_dict(usage.get("prompt_tokens_details")).get("cached_tokens"))
+    result.reasoning_tokens = to_int(as_dict(usage.get("completion_tokens_details")).get("reasoning_tokens"))
+    cost = to_decimal(usage.get("cost"))
+    if cost is not None:
+        result.cost, result.cost_source = cost, "usage.cost in the response"
+
+
+def fetch_generation(client: OpenRouterClient, generation_id: str) -> dict | OpenRouterError:
+    """``GET /api/v1/generation?id=``: cost and provider for one request (may lag a few seconds)."""
+    try:
+        fetched = client.get_json("/generation", {"id": generation_id}, deadline_s=GENERATION_TIMEOUT_S)
+    except OpenRouterError as exc:
+        return exc
+    data = fetched.data.get("data") if isinstance(fetched.data, dict) else None
+    return data if isinstance(data, dict) else OpenRouterError("unexpected /generation answer", kind="parse")
+
+
+def apply_generation(result: ChatResult, generation: dict | OpenRouterError) -> None:
+    """Fill what the stream did not say from ``/generation``; say when that lookup failed."""
+    if isinstance(generation, OpenRouterError):
+        result.cost_source = f"unknown (GET /api/v1/generation failed: {generation.short()})"
+        return
+    cost = to_decimal(generation.get("total_cost"))
+    if cost is not None:
+        result.cost, result.cost_source = cost, "GET /api/v1/generation"
+    result.provider = result.provider or to_str(generation.get("provider_name"))
+    if result.prompt_tokens is None:
+        result.prompt_tokens = to_int(generation.get("native_tokens_prompt") or generation.get("tokens_prompt"))
+    if result.completion_tokens is None:
+        result.completion_tokens = to_int(generation.get("native_tokens_completion")
+                                          or generation.get("tokens_completion"))
+    if result.cached_tokens is None:
+        result.cached_tokens = to_int(generation.get("native_tokens_cached"))
+    if result.reasoning_tokens is None:
+        result.reasoning_tokens = to_int(generation.get("native_tokens_reasoning"))
+
+
+def run_chat(client: OpenRouterClient, spec: RequestSpec, messages: list[dict], **options) -> ChatResult:
+    """Send and read the whole answer (no UI): used by compare mode and tests."""
+    stream = ChatStream(client, spec, messages, **options)
+    for _ in stream:
+        pass
+    return stream.result
+
+
+def run_many(client: OpenRouterClient, specs: list[RequestSpec], messages: list[dict], **options) -> list[ChatResult]:
+    """The same messages through several specs at once (one thread each), results in order."""
+    if not specs:
+        return []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(6, len(specs))) as pool:
+        return list(pool.map(lambda spec: run_chat(client, spec, messages, **options), specs))
+
+
+# --- comparison with published figures ------------------------------------------------------------
+
+def published_latency_ms(endpoint: Endpoint) -> float | None:
+    """The endpoint's p50 time to first token in ms. OpenRouter documents milliseconds but
+    its schema example reads like seconds; values under 30 are taken as seconds."""
+    value = endpoint.latency_30m.p50 if endpoint.latency_30m else None
+    if value is None:
+        return None
+    return value * 1000 if value < 30 else value
+
+
+def endpoint_for(result: ChatResult, endpoints: list[Endpoint]) -> Endpoint | None:
+    wanted = (result.provider or "").strip().lower()
+    if not wanted:
+        return None
+    for endpoint in endpoints:
+        if wanted in (endpoint.provider_name.lower(), (endpoint.tag or "").lower()):
+            return endpoint
+    return None
+
+
+def compare_with_published(result: ChatResult, endpoints: list[Endpoint]) -> list[str]:
+    """Sentences comparing this answer with the serving provider's published p50s."""
+    endpoint = endpoint_for(result, endpoints)
+    if endpoint is None:
+        return []
+    lines = []
+    latency = published_latency_ms(endpoint)
+    if latency is not None and result.ttft_s is not None:
+        mine = result.ttft_s * 1000
+        word = "faster than" if mine < latency else "slower than" if mine > latency else "equal to"
+        lines.append(f"Time to first token {mine:,.0f} ms: {word} {endpoint.provider_name}'s published median "
+                     f"({latency:,.0f} ms, last 30 min).")
+    throughput = endpoint.throughput_30m.p50 if endpoint.throughput_30m else None
+    mine_tps = result.tokens_per_s_end_to_end
+    if throughput is not None and mine_tps is not None:
+        word = "faster than" if mine_tps > throughput else "slower than" if mine_tps < throughput else "equal to"
+        note = " Short answers read slow: the time to first token dominates them." if word == "slower than" else ""
+        lines.append(f"Throughput {mine_tps:,.1f} tok/s end-to-end: {word} the published median "
+                     f"({throughput:,.1f} tok/s).{note}")
+    return lines
+
+
+# --- exports ----------------------------------------------------------------------------------------
+
+def log_csv(rows: list[dict]) -> str:
+    """The measurement log as CSV (empty cells for unknown values)."""
+    if not rows:
+        return ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return out.getvalue()
+
+
+def conversation_json(turns: list[Turn], spec: RequestSpec) -> str:
+    """The conversation, settings and measurements as JSON (image bytes omitted, never the key)."""
+    payload = {
+        "model": spec.model_id,
+        "routing_mode": spec.mode.label,
+        "request_body_without_messages": {k: v for k, v in spec.body([]).items() if k != "messages"},
+        "system_prompt": spec.system_prompt,
+        "turns": [_turn_record(turn) for turn in turns],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False, default=str)
+
+
+def _turn_record(turn: Turn) -> dict:
+    record = {"role": turn.role, "text": turn.text}
+    if turn.images:
+        record["images"] = [image.export() for image in turn.images]
+    if turn.result is not None:
+        record["measured"] = turn.result.log_row()
+        if turn.result.failure:
+            record["error"] = turn.result.failure.as_text()
+    return record
+
+
+def conversation_markdown(turns: list[Turn], spec: RequestSpec) -> str:
+    lines = [f"# Playground conversation: {spec.model_id}", "", f"Routing mode: {spec.mode.label} "
+             f"(`{spec.model}`)", ""]
+    if spec.system_prompt.strip():
+        lines += ["**System:** " + spec.system_prompt, ""]
+    for turn in turns:
+        lines.append(f"## {'You' if turn.role == 'user' else 'Assistant'}")
+        lines.append("")
+        lines.append(turn.text or "_(no text)_")
+        for image in turn.images:
+            lines.append(f"- image: {image.describe()}")
+        if turn.result is not None:
+            lines.append("")
+            lines.append(f"_{measurement_summary(turn.result)}_")
+            if turn.result.failure:
+                lines.append("")
+                lines.append("> " + turn.result.failure.as_text().replace("\n\n", "\n> "))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def measurement_summary(result: ChatResult) -> str:
+    """One line: provider, TTFT, total, speeds (labelled), tokens, cost, generation id."""
+    parts = [f"Served by {result.provider or 'unknown provider'} ({result.mode.label})"]
+    parts.append(f"TTFT {_secs(result.ttft_s)}" if result.streamed else "TTFT n/a (not streamed)")
+    parts.append(f"total {_secs(result.total_s)}")
+    e2e, after = result.tokens_per_s_end_to_end, result.tokens_per_s_after_first
+    parts.append(f"{e2e:.1f} tok/s end-to-end" if e2e is not None else "tok/s end-to-end unknown")
+    if result.streamed:
+        parts.append(f"{after:.1f} tok/s after first token" if after is not None else "tok/s after first token unknown")
+    parts.append(f"tokens in {_count(result.prompt_tokens)} / out {_count(result.completion_tokens)} "
+                 f"(cached {_count(result.cached_tokens)}, reasoning {_count(result.reasoning_tokens)})")
+    parts.append(f"cost {cost_text(result.cost)}")
+    if result.generation_id:
+        parts.append(f"id {result.generation_id}")
+    return " · ".join(parts)
+
+
+def cost_text(cost: Decimal | None) -> str:
+    """Tiny costs keep two significant digits ($0.0000036), never rounded to $0.00."""
+    if cost is None:
+        return "unknown"
+    if cost == 0:
+        return "$0"
+    return usd(cost, places=min(12, max(2, 1 - cost.adjusted())))
+
+
+def _secs(value: float | None) -> str:
+    if value is None:
+        return "unknown"
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def _count(value: int | None) -> str:
+    return "unknown" if value is None else f"{value:,}"
+

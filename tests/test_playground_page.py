@@ -1,0 +1,330 @@
+"""AppTest of the playground page: the chat flow (text and uploaded images), routing modes,
+refusals that send nothing, errors that keep the conversation, compare mode, limits, and the key
+never showing up anywhere.
+
+AppTest does not see the sidebar after ``switch_page`` (nor does typing into it reach the app),
+so the key is given the way a host gives it: ``OPENROUTER_API_KEY`` plus the opt-in
+``ROUTERLENS_SHARED_KEY_PLAYGROUND=1``. A key typed into the sidebar is exercised through
+``AppTest.from_function`` with a context whose ``key_source`` is "sidebar".
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from routerlens.routing import RequestSpec, RoutingMode
+from tests.conftest import page_text, run_app
+from tests.fake_chat import CHAT, error_reply, stream_reply
+from tests.fakeserver import Reply
+from tests.test_images import png_bytes
+
+PAGE = "pages/playground.py"
+KEY = f"sk-or-v1-{uuid.uuid4().hex}"
+"""Made at run time, so finding it in any file under the repository means the app wrote it there."""
+
+
+@pytest.fixture
+def keyed(live_env, monkeypatch):
+    """Live against the fake server with a host key shared for the playground."""
+    monkeypatch.setenv("OPENROUTER_API_KEY", KEY)
+    monkeypatch.setenv("ROUTERLENS_SHARED_KEY_PLAYGROUND", "1")
+    monkeypatch.setenv("ROUTERLENS_PLAYGROUND_RPM", "50")
+    return live_env
+
+
+def posts(fake) -> list:
+    return fake.requests_to(CHAT, "POST")
+
+
+def send(at, text: str, *files: tuple[str, bytes, str]):
+    chat = at.chat_input[0]
+    for name, data, mime in files:
+        chat.upload(name, data, mime)
+    chat.set_value(text)
+    return at.run()
+
+
+def messages(at) -> list[tuple[str, str]]:
+    out = []
+    for block in at.chat_message:
+        texts = [m.value for m in block.markdown if not m.value.startswith(":")]
+        out.append((block.name, " ".join(texts)))
+    return out
+
+
+def warnings(at) -> str:
+    return "\n".join(w.value for w in at.warning)
+
+
+# --- without a usable key -----------------------------------------------------------------------------
+
+def test_offline_page_is_usable_up_to_the_send():
+    at = run_app(PAGE)
+    assert not at.exception
+    text = page_text(at)
+    assert "Offline" in text and "nothing is sent" in text
+    assert "Which provider each mode would most likely pick right now" in text
+    assert "Snapshot · as of" in text
+    assert "Message GPT-4o-mini…" == at.chat_input[0].proto.placeholder
+    spec = at.session_state["request_spec"]
+    assert isinstance(spec, RequestSpec) and spec.mode is RoutingMode.BALANCED and spec.model == "openai/gpt-4o-mini"
+    send(at, "hello")
+    assert "Not sent" in warnings(at) and "Offline" in warnings(at)
+    assert at.chat_message.len == 0
+
+
+def test_no_key_says_how_to_get_one_and_sends_nothing(live_env):
+    at = run_app(PAGE)
+    assert any("openrouter.ai/keys" in i.value for i in at.info)
+    send(at, "hello")
+    assert "Not sent" in warnings(at) and "openrouter.ai/keys" in warnings(at)
+    assert "hello" in [c.value for c in at.code]  # the typed text is kept to copy back
+    assert posts(live_env) == []
+
+
+def test_host_key_without_opt_in_is_not_used(live_env, monkeypatch):
+    monkeypatch.setenv("OPENROUTER_API_KEY", KEY)
+    at = run_app(PAGE)
+    send(at, "hello")
+    assert "has not shared it" in warnings(at)
+    assert posts(live_env) == []
+
+
+# --- the chat flow --------------------------------------------------------------------------------------
+
+def test_text_prompt_streams_answer_with_measurements(keyed):
+    at = run_app(PAGE)
+    assert any("shared key" in c.value for c in at.caption)
+    send(at, "Hello there")
+    assert not at.exception
+    assert messages(at) == [("user", "Hello there"), ("assistant", "Echo: Hello there")]
+    captions = " ".join(c.value for c in at.chat_message[1].caption)
+    assert "Served by OpenAI (Balanced)" in captions
+    assert "TTFT" in captions and "tok/s end-to-end" in captions and "tok/s after first token" in captions
+    assert "tokens in 12 / out 3 (cached 0, reasoning 0)" in captions
+    assert "cost $0.0000036" in captions and "id gen-test-" in captions
+    assert "published median" in captions
+    body = posts(keyed)[-1].body
+    assert body["model"] == "openai/gpt-4o-mini" and body["stream"] is True
+    assert body["max_tokens"] == 512, "the host's cap on its shared key"
+    assert posts(keyed)[-1].headers["x-openrouter-title"] == "RouterLens"
+    log = at.session_state["pg_log"]
+    assert len(log) == 1 and log[0]["Mode"] == "Balanced" and log[0]["Outcome"] == "ok"
+    # a follow-up carries the history
+    send(at, "And again")
+    assert [m["role"] for m in posts(keyed)[-1].body["messages"]] == ["user", "assistant", "user"]
+    assert len(at.chat_message) == 4
+
+
+def test_uploaded_images_are_sent_as_data_urls_and_previewed(keyed):
+    at = run_app(PAGE)
+    send(at, "What is in these?", ("a.png", png_bytes(10, 10), "image/png"),
+         ("b.jpg", png_bytes(12, 8, fmt="JPEG"), "image/jpeg"))
+    assert not at.exception
+    content = posts(keyed)[-1].body["messages"][-1]["content"]
+    assert content[0] == {"type": "text", "text": "What is in these?"}
+    assert [p["image_url"]["url"][:22] for p in content[1:]] == ["data:image/png;base64,", "data:image/jpeg;base64"]
+    assert messages(at)[1] == ("assistant", "Echo: What is in these? [2 image(s) received]")
+    previews = at.chat_message[0].get("image")
+    assert len(previews) == 2
+    assert previews[0].captions[0].startswith("a.png · 10×10")
+    assert previews[1].captions[0].startswith("b.jpg · 12×8")
+
+
+def test_image_by_url(keyed):
+    at = run_app(PAGE)
+    at.text_area(key="pg_urls").set_value("https://example.com/cat.jpg")
+    send(at, "Describe it")
+    part = posts(keyed)[-1].body["messages"][-1]["content"][1]
+    assert part["image_url"]["url"] == "https://example.com/cat.jpg"
+    assert at.text_area(key="pg_urls").value == "", "the addresses are used once"
+
+
+@pytest.mark.parametrize("text, files, reason", [
+    ("What is this?", [("broken.png", png_bytes(40, 40)[:60], "image/png")], "broken.png"),
+    ("What is this?", [("huge.png", png_bytes(8, 8) + b"\0" * (30 * 1024 * 1024), "image/png")], "30.0 MB"),
+    ("   ", [], "empty message"),
+    ("", [("ok.png", png_bytes(8, 8), "image/png")], "about the image"),
+])
+def test_bad_input_is_refused_and_nothing_is_sent(keyed, text, files, reason):
+    at = run_app(PAGE)
+    send(at, text, *files)
+    assert not at.exception
+    assert "Not sent" in warnings(at) and reason in warnings(at)
+    assert posts(keyed) == []
+    assert at.chat_message.len == 0
+
+
+def test_svg_url_is_refused(keyed):
+    at = run_app(PAGE)
+    at.text_area(key="pg_urls").set_value("https://example.com/logo.svg")
+    send(at, "Describe it")
+    assert "SVG" in warnings(at) and posts(keyed) == []
+
+
+# --- routing modes ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode, model, provider", [
+    (RoutingMode.NITRO, "openai/gpt-4o-mini:nitro", None),
+    (RoutingMode.EXACTO, "openai/gpt-4o-mini:exacto", None),
+    (RoutingMode.FLOOR, "openai/gpt-4o-mini:floor", None),
+    (RoutingMode.PINNED, "openai/gpt-4o-mini", {"order": ["azure"], "allow_fallbacks": False}),
+])
+def test_routing_mode_changes_the_request(keyed, mode, model, provider):
+    at = run_app(PAGE)
+    at.button_group(key="pg_mode").set_value(mode).run()
+    if mode is RoutingMode.PINNED:
+        at.selectbox(key="pg_pinned").set_value("azure").run()
+    assert mode.explanation in " ".join(c.value for c in at.caption)
+    assert at.session_state["request_spec"].model == model
+    send(at, "Hi")
+    body = posts(keyed)[-1].body
+    assert body["model"] == model and body.get("provider") == provider
+    captions = " ".join(c.value for c in at.chat_message[1].caption)
+    assert f"({mode.label})" in captions
+    if mode is RoutingMode.PINNED:
+        assert "Served by Azure" in captions
+
+
+def test_settings_reach_the_request(keyed):
+    at = run_app(PAGE)
+    at.text_area(key="pg_system").set_value("Be brief.")
+    at.number_input(key="pg_temperature").set_value(0.2)
+    at.number_input(key="pg_max_tokens").set_value(100)
+    at.text_input(key="pg_stop").set_value("END, STOP")
+    at.run()
+    send(at, "Hi")
+    body = posts(keyed)[-1].body
+    assert body["messages"][0] == {"role": "system", "content": "Be brief."}
+    assert body["temperature"] == 0.2 and body["max_tokens"] == 100 and body["stop"] == ["END", "STOP"]
+    assert "top_p" not in body, "unset parameters are left to the provider"
+
+
+# --- errors -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("reply, words", [
+    (error_reply(401, "User not found.", "authentication"), "API key was refused"),
+    (error_reply(402, "Insufficient credits", "payment_required"), "no credits"),
+    (error_reply(403, "Flagged", "permission_denied", reasons=["violence"]), "violence"),
+    (error_reply(404, "No endpoints found", "not_found"), "no such model"),
+    (error_reply(408, "Timed out", "timeout"), "timed out"),
+    (error_reply(429, "Rate limit exceeded", retry_after="7"), "Wait 7 s"),
+    (error_reply(503, "No available provider", "provider_overloaded"), "(503)"),
+    (stream_reply("one two three", cut_after=2), "cut off"),
+    (stream_reply("one two three", error={"code": 502, "message": "Upstream died"}, error_after=1), "mid-stream"),
+])
+def test_errors_show_in_the_conversation_which_survives(keyed, reply, words):
+    at = run_app(PAGE)
+    send(at, "First")
+    keyed.queue(CHAT, reply, method="POST")
+    send(at, "Second")
+    assert not at.exception
+    errors = " ".join(e.value for e in at.chat_message[3].error)
+    assert words in errors
+    assert messages(at)[:3] == [("user", "First"), ("assistant", "Echo: First"), ("user", "Second")]
+    # the server recovers: the next prompt works and the failed answer is not sent as history
+    send(at, "Third")
+    assert messages(at)[-1] == ("assistant", "Echo: Third")
+    roles = [m["role"] for m in posts(keyed)[-1].body["messages"]]
+    assert roles == ["user", "assistant", "user", "user"]
+
+
+def test_network_down_then_retry(keyed):
+    at = run_app(PAGE)
+    keyed.queue(CHAT, Reply(drop=True), method="POST")
+    send(at, "Hello")
+    assert "Could not reach OpenRouter" in " ".join(e.value for e in at.error)
+    at.button(key="pg_retry_btn").click().run()
+    assert messages(at) == [("user", "Hello"), ("assistant", "Echo: Hello")], "the failed answer was replaced"
+    assert len(posts(keyed)) == 2
+
+
+def test_clear_and_exports(keyed):
+    at = run_app(PAGE)
+    send(at, "Hello")
+    assert not at.get("download_button")[0].proto.disabled
+    at.button(key="pg_clear").click().run()
+    assert at.chat_message.len == 0
+    assert len(at.session_state["pg_log"]) == 1, "the measurement log outlives the conversation"
+
+
+def test_shared_key_rate_limit(keyed, monkeypatch):
+    monkeypatch.setenv("ROUTERLENS_PLAYGROUND_RPM", "1")
+    at = run_app(PAGE)
+    send(at, "One")
+    send(at, "Two")
+    assert "1 requests per minute" in warnings(at) and "Wait" in warnings(at)
+    assert len(posts(keyed)) == 1
+    assert messages(at)[:2] == [("user", "One"), ("assistant", "Echo: One")]
+
+
+# --- compare modes --------------------------------------------------------------------------------------------
+
+def test_compare_modes_side_by_side(keyed):
+    at = run_app(PAGE)
+    at.text_area(key="pg_cmp_prompt").set_value("Same question")
+    at.button(key="pg_cmp_send").click().run()
+    assert not at.exception
+    models = sorted(r.body["model"] for r in posts(keyed))
+    assert models == ["openai/gpt-4o-mini", "openai/gpt-4o-mini:exacto", "openai/gpt-4o-mini:nitro"]
+    text = page_text(at)
+    for label in ("**Balanced**", "**Nitro**", "**Exacto**"):
+        assert label in text
+    assert text.count("Echo: Same question") >= 3
+    assert [row["Mode"] for row in at.session_state["pg_log"]] == ["Balanced", "Nitro", "Exacto"]
+    # the Measurements tab: summary by mode, chart, CSV
+    assert "Median TTFT (s)" in text
+    assert len(at.get("vega_lite_chart")) == 1
+    assert "Download CSV" in [b.label for b in at.get("download_button")]
+
+
+def test_compare_refuses_empty_prompt(keyed):
+    at = run_app(PAGE)
+    at.button(key="pg_cmp_send").click().run()
+    assert "empty prompt" in warnings(at) and posts(keyed) == []
+
+
+# --- a key typed into the sidebar (the visitor's own) ------------------------------------------------------------
+
+def _sidebar_key_page(base_url: str, key: str) -> None:
+    import streamlit as st
+
+    from components.context import AppContext, service_for
+    from components.playground import playground
+    from routerlens.config import load_settings
+
+    settings = load_settings({"OPENROUTER_BASE_URL": base_url, "ROUTERLENS_DATA_MODE": "auto",
+                              "ROUTERLENS_TIMEOUT": "3"}, key_override=key)
+    ctx = AppContext(settings, service_for(settings), "openai/gpt-4o-mini", "sidebar")
+    st.session_state["routerlens_ctx"] = ctx
+    playground(ctx, key="pg")
+
+
+def test_own_key_has_no_host_limits_and_never_shows(live_env, caplog):
+    caplog.set_level(logging.DEBUG)
+    at = AppTest.from_function(_sidebar_key_page, args=(live_env.base_url, KEY), default_timeout=60)
+    at.run()
+    assert not any("shared key" in c.value for c in at.caption)
+    assert at.number_input(key="pg_max_tokens").max == 16384
+    at.number_input(key="pg_max_tokens").set_value(4000).run()
+    send(at, "Hello")
+    sent = posts(live_env)[-1]
+    assert sent.body["max_tokens"] == 4000
+    assert sent.headers["authorization"] == f"Bearer {KEY}", "the key goes to the configured server"
+    assert messages(at)[-1] == ("assistant", "Echo: Hello")
+    # ... and nowhere else: not on the page, not in exports or logs, not in files
+    from routerlens.chat import conversation_json, conversation_markdown
+
+    turns, spec = at.session_state["pg_turns"], at.session_state["request_spec"]
+    assert KEY not in page_text(at) and KEY not in str(at._tree)
+    assert KEY not in conversation_json(turns, spec) and KEY not in conversation_markdown(turns, spec)
+    assert KEY not in caplog.text
+    root = Path(__file__).resolve().parents[1]
+    for path in root.rglob("*"):
+        if path.is_file() and ".git" not in path.parts and path.stat().st_size < 5_000_000:
+            assert KEY.encode() not in path.read_bytes(), path
