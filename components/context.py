@@ -150,3 +150,25 @@ def get_context() -> AppContext:
 def current_model(ctx: AppContext | None = None) -> Sourced[Model | None]:
     ctx = ctx or get_context()
     return ctx.service.model(ctx.model_id)
+
+
+def require_model(ctx: AppContext, *, title: str | None = None, key: str) -> Sourced[Model]:
+    """The selected model, or a clear message and the end of the page when no source knows it.
+
+    Shows the lookup's fallback notice, and ``title`` (a format string with ``{name}``) if given.
+    """
+    from routerlens.text import escape_markdown_text
+
+    model = current_model(ctx)
+    if model.notice:
+        from .badges import sourced_notice
+
+        sourced_notice(model, key=f"{key}_model_notice")
+    name = model.value.short_name if model.value else ctx.model_id
+    if title or model.value is None:
+        st.title((title or "{name}").format(name=escape_markdown_text(name)))
+    if model.value is None:
+        st.error(f"No model “{ctx.model_id}” is known to the current data source. Pick another model in the sidebar.",
+                 icon=":material/search_off:")
+        st.stop()
+    return model

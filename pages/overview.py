@@ -3,20 +3,12 @@
 import streamlit as st
 
 from components import model_panels as panels
-from components.badges import sourced_notice
-from components.context import current_model, get_context
+from components.context import get_context, require_model
 from routerlens.text import linked_model_ids
 
 ctx = get_context()
 service = ctx.service
-model = current_model(ctx)
-sourced_notice(model, key="ov_model_notice")
-
-if model.value is None:
-    st.title(ctx.model_id)
-    st.error(f"No model “{ctx.model_id}” is known to the current data source. Pick another model in the sidebar.",
-             icon=":material/search_off:")
-    st.stop()
+model = require_model(ctx, key="overview")
 
 m = model.value
 panels.model_header(m, model.provenance, key="ov")

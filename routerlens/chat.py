@@ -153,7 +153,7 @@ def describe_failure(error: OpenRouterError) -> ChatFailure:
     status, detail = error.status, error.message
     meta = error.metadata or {}
     if error.kind in ("network", "unreachable"):
-        return ChatFailure("network", "Could not reach OpenRouter.", f"Check your connection (and the "
+        return ChatFailure("network", "Could not reach OpenRouter.", "Check your connection (and the "
                            "OPENROUTER_BASE_URL setting), then press **Retry last turn**.", detail=detail)
     if error.kind == "timeout" or status in (408, 524):
         return ChatFailure("timeout", "The request timed out.", "Press **Retry last turn**; if it keeps "

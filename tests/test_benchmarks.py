@@ -11,7 +11,6 @@ from routerlens.config import load_settings
 from routerlens.parse import ParseError, parse_model
 from routerlens.service import DataService
 from routerlens.snapshot import DATA_DIR
-from tests.fakeserver import Reply
 
 
 def offline_service() -> DataService:
