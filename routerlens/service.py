@@ -31,6 +31,8 @@ T = TypeVar("T")
 
 LIVE_TTL_S = 300.0
 _ROUTE_PROVIDERS: list = []
+ROUTE_MODULES = ("routerlens.performance", "routerlens.usage", "routerlens.benchmarks")
+"""Modules that read further live routes; imported by :meth:`DataService.live_routes`."""
 
 
 def register_live_routes(provider) -> None:
@@ -295,6 +297,10 @@ class DataService:
 
     def live_routes(self, model_id: str) -> list[LiveRoute]:
         """Every live route the dashboard reads for one model (pages add theirs here)."""
+        import importlib
+
+        for module in ROUTE_MODULES:  # each registers its routes when first imported
+            importlib.import_module(module)
         routes = [self.models_route(), self.endpoints_route(model_id), LiveRoute.api("/providers")]
         for provider in _ROUTE_PROVIDERS:
             routes.extend(provider(self, model_id))

@@ -138,3 +138,11 @@ def test_spec_history_is_oldest_first():
     svc = DataService(Settings(mode=DataMode.OFFLINE))
     history = svc.spec_history("openai/gpt-4o-mini")
     assert [h.provenance.as_of for h in history] == ["2025-07-29", "2025-12-02", "2026-05-22", "2026-08-19"]
+
+
+def test_cold_refresh_covers_every_page_module_route():
+    svc = DataService(Settings(mode=DataMode.OFFLINE))
+    paths = {route.path for route in svc.live_routes("openai/gpt-4o-mini")}
+    assert "/models" in paths and "/models/openai/gpt-4o-mini/endpoints" in paths
+    assert any("top-apps-for-model" in p for p in paths)  # usage
+    assert any("throughput-comparison" in p for p in paths)  # performance
