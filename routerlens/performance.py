@@ -33,7 +33,7 @@ from .parse import (
 from .provenance import Kind, Provenance, Sourced
 from .schema import MILLION, Endpoint
 from .client import OpenRouterError
-from .service import DataService, LiveRoute, model_path, register_live_routes
+from .service import DataService, LiveRoute, register_live_routes, website_variant
 
 PERCENTILES = ("p50", "p75", "p90", "p99")
 THIN_SAMPLE_COUNT = 100
@@ -114,22 +114,6 @@ def percentile_value(endpoint: Endpoint, metric: str, percentile: str) -> float 
 
 # --- identifiers and routes -------------------------------------------------------------------
 
-_MODEL_VARIANTS = {"free", "batch", "thinking", "extended", "beta"}
-
-
-def model_variant(model_id: str) -> str:
-    """The website's ``variant``: ``:free``/``:batch``/… name one; routing suffixes (``:nitro``,
-    ``:floor``, ``:exacto``) and no suffix mean ``standard``."""
-    suffix = model_id.split(":", 1)[1].strip().lower() if ":" in model_id else ""
-    return suffix if suffix in _MODEL_VARIANTS else "standard"
-
-
-def permaslug(service: DataService, model_id: str) -> str:
-    """The website keys stats on the permanent slug (``canonical_slug``)."""
-    model = service.model(model_id).value
-    return model.canonical_slug if model is not None and model.canonical_slug else model_path(model_id)
-
-
 def _paths(name: str) -> tuple[str, str]:
     return f"/api/frontend/v1/stats/{name}", f"/api/frontend/stats/{name}"
 
@@ -157,7 +141,7 @@ def effective_pricing_route(slug: str, variant: str) -> LiveRoute:
 
 def _live_routes(service: DataService, model_id: str) -> list[LiveRoute]:
     """What a cold refresh should fetch for these pages (hourly uptime needs ids, so not here)."""
-    slug, variant = permaslug(service, model_id), model_variant(model_id)
+    slug, variant = service.permaslug(model_id, wait_for_live=False), website_variant(model_id)
     routes = [stats_endpoint_route(slug, variant), uptime_recent_route(slug), effective_pricing_route(slug, variant)]
     routes += [comparison_route(metric, slug, variant, "p50") for metric in METRICS]
     return routes
@@ -214,7 +198,7 @@ class ProviderTable:
 
 def endpoint_stats(service: DataService, model_id: str) -> Sourced[list[Endpoint]]:
     """The website's ``stats/endpoint`` rows (live, else the 2025-06-27 snapshot)."""
-    slug, variant = permaslug(service, model_id), model_variant(model_id)
+    slug, variant = service.permaslug(model_id), website_variant(model_id)
     return service.fetch(live=stats_endpoint_route(slug, variant), snapshot_path="/api/frontend/stats/endpoint",
                          snapshot_params={"permaslug": slug, "variant": variant}, parse=parse_endpoints,
                          default=[], what=f"per-provider stats for {model_id}")
@@ -444,7 +428,7 @@ def metric_series(service: DataService, model_id: str, metric: str, percentile: 
     if metric not in METRICS or percentile not in PERCENTILES:
         raise ValueError(f"unknown metric/percentile {metric}/{percentile}")
     table = table or provider_table(service, model_id)
-    slug, variant = permaslug(service, model_id), model_variant(model_id)
+    slug, variant = service.permaslug(model_id), website_variant(model_id)
     names = table.names_by_id()
     return _live_or_simulated(
         service, comparison_route(metric, slug, variant, percentile),
@@ -605,7 +589,7 @@ def uptime_daily(service: DataService, model_id: str, *, table: ProviderTable | 
         return Sourced(points, Provenance.simulated("; ".join(seeds) or "nothing"),
                        notice=f"{reason}. Showing simulated daily uptime seeded from the real figures.")
 
-    return _live_or_simulated(service, uptime_recent_route(permaslug(service, model_id)),
+    return _live_or_simulated(service, uptime_recent_route(service.permaslug(model_id)),
                               lambda payload: parse_uptime_recent(payload, names), "daily uptime history", simulate)
 
 
@@ -703,6 +687,6 @@ def parse_effective_pricing(payload: Any) -> EffectivePricing:
 
 def effective_pricing(service: DataService, model_id: str) -> Sourced[EffectivePricing | None]:
     """OpenRouter's usage-weighted price actually paid per provider (live only; no snapshot exists)."""
-    route = effective_pricing_route(permaslug(service, model_id), model_variant(model_id))
+    route = effective_pricing_route(service.permaslug(model_id), website_variant(model_id))
     return service.fetch(live=route, snapshot_path=None, parse=parse_effective_pricing, default=None,
                          what="effective pricing")

@@ -91,7 +91,8 @@ class DataService:
             self.client = OpenRouterClient(self.settings)
         self._lock = threading.Lock()
         self._cache: dict[Any, _CacheItem] = {}
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="routerlens-live")
+        # 16 = the client's connection limit: every route of a cold refresh (14 today) runs at once.
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=16, thread_name_prefix="routerlens-live")
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -159,7 +160,9 @@ class DataService:
         """Fetch every route that is not cached yet, concurrently; then serve all from cache."""
         missing = [r for r in dict.fromkeys(routes) if self._cache_get(("live", r)) is None]
         if missing and self.uses_live:
-            with concurrent.futures.ThreadPoolExecutor(max_workers=min(8, len(missing))) as pool:
+            # One thread per route (up to the client's 16 connections): a cold refresh of every
+            # route then takes about as long as the slowest one (bench/run.py measures it).
+            with concurrent.futures.ThreadPoolExecutor(max_workers=min(16, len(missing))) as pool:
                 list(pool.map(self.live_get, missing))
         return {route: self.live_get(route) for route in routes}
 
@@ -277,6 +280,21 @@ class DataService:
                                           f"the {earlier.provenance.as_of} capture.")
         return best or Sourced(text, provenance)
 
+    def permaslug(self, model_id: str, *, wait_for_live: bool = True) -> str:
+        """The permanent slug (``canonical_slug``) the website's stats routes key on.
+
+        ``wait_for_live=False`` never waits on a live call: it uses the live list only if it is
+        already cached, else the snapshot, else the id itself (a cold refresh plans its routes
+        this way so that they all run at once)."""
+        model = None
+        if wait_for_live or not self.uses_live or self._cache_get(("live", self.models_route())) is not None:
+            model = self.model(model_id).value
+        else:
+            entry = self.snapshot.lookup("/api/v1/models")
+            if entry is not None:
+                model = _find_model(parse_models(self.snapshot.load(entry)), model_id)
+        return model.canonical_slug if model is not None and model.canonical_slug else model_path(model_id)
+
     def launch_evals(self, model_id: str) -> Sourced[dict | None]:
         """OpenAI's published launch-day evaluations (percent), for the models they cover."""
         entry = self.snapshot.entry("launch_evals")
@@ -305,6 +323,16 @@ class DataService:
         for provider in _ROUTE_PROVIDERS:
             routes.extend(provider(self, model_id))
         return list(dict.fromkeys(routes))
+
+
+WEBSITE_VARIANTS = frozenset({"free", "batch", "thinking", "extended", "beta"})
+
+
+def website_variant(model_id: str) -> str:
+    """The website stats routes' ``variant``: ``:free``/``:batch``/… name one; routing suffixes
+    (``:nitro``, ``:floor``, ``:exacto``) and no suffix mean ``standard``."""
+    suffix = model_id.split(":", 1)[1].strip().lower() if ":" in model_id else ""
+    return suffix if suffix in WEBSITE_VARIANTS else "standard"
 
 
 def model_path(model_id: str) -> str:

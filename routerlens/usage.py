@@ -32,7 +32,7 @@ from .config import DataMode
 from .parse import ParseError, as_dict, to_bool, to_count, to_date, to_int, to_str
 from .provenance import Provenance, Sourced, utcnow
 from .schema import Model
-from .service import DataService, LiveRoute, model_path, register_live_routes
+from .service import DataService, LiveRoute, model_path, register_live_routes, website_variant
 from .text import safe_url
 
 TOP_APPS_PATHS = ("/api/frontend/v1/stats/top-apps-for-model", "/api/frontend/stats/top-apps-for-model")
@@ -334,16 +334,16 @@ def permaslug(model: Model) -> str:
     return model.canonical_slug or model_path(model.id)
 
 
-def variant(model_id: str) -> str:
-    return model_id.split(":", 1)[1] if ":" in model_id else "standard"
+def _website_route(paths: tuple[str, str], slug: str, model_id: str) -> LiveRoute:
+    return LiveRoute.website(paths, {"permaslug": slug, "variant": website_variant(model_id)})
 
 
 def top_apps_route(model: Model) -> LiveRoute:
-    return LiveRoute.website(TOP_APPS_PATHS, {"permaslug": permaslug(model), "variant": variant(model.id)})
+    return _website_route(TOP_APPS_PATHS, permaslug(model), model.id)
 
 
 def activity_route(model: Model) -> LiveRoute:
-    return LiveRoute.website(ACTIVITY_PATHS, {"permaslug": permaslug(model), "variant": variant(model.id)})
+    return _website_route(ACTIVITY_PATHS, permaslug(model), model.id)
 
 
 def app_rankings_route() -> LiveRoute:
@@ -441,10 +441,8 @@ def traffic_share(service: DataService, model: Model) -> Sourced[list[ShareDay]]
 
 
 def _live_routes(service: DataService, model_id: str) -> list[LiveRoute]:
-    model = service.model(model_id).value
-    if model is None:
-        return []
-    routes = [top_apps_route(model), activity_route(model)]
+    slug = service.permaslug(model_id, wait_for_live=False)
+    routes = [_website_route(TOP_APPS_PATHS, slug, model_id), _website_route(ACTIVITY_PATHS, slug, model_id)]
     if service.settings.has_key:
         routes += [app_rankings_route(), rankings_daily_route()]
     return routes

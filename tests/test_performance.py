@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 
+from routerlens.service import website_variant
+
 from routerlens import performance as pf
 from routerlens.config import load_settings
 from routerlens.parse import ParseError, parse_endpoints
@@ -286,7 +288,7 @@ def test_tail_words_and_formatting():
     assert "including the time to first token" in pf.METRICS["throughput"].definition
     assert pf.format_metric("latency", 1232.5) == "1,232.5 ms" and pf.format_metric("latency", 327.0) == "327 ms"
     assert pf.format_metric("throughput", 116.7755) == "116.8 tok/s" and pf.format_metric("throughput", None) == "unknown"
-    assert pf.model_variant("openai/gpt-4o-mini:free") == "free" and pf.model_variant(MODEL + ":nitro") == "standard"
+    assert website_variant("openai/gpt-4o-mini:free") == "free" and website_variant(MODEL + ":nitro") == "standard"
 
 
 # --- uptime and effective pricing through the service ---------------------------------------------

@@ -146,3 +146,11 @@ def test_cold_refresh_covers_every_page_module_route():
     assert "/models" in paths and "/models/openai/gpt-4o-mini/endpoints" in paths
     assert any("top-apps-for-model" in p for p in paths)  # usage
     assert any("throughput-comparison" in p for p in paths)  # performance
+
+
+def test_cold_refresh_plans_its_routes_without_waiting_on_the_network(fake):
+    """Planning must not fetch the model list first, or the refresh would be sequential."""
+    svc = service(fake)
+    routes = svc.live_routes("openai/gpt-4o-mini")
+    assert fake.requests == []
+    assert any(dict(r.params).get("permaslug") == "openai/gpt-4o-mini" for r in routes)
