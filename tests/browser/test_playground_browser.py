@@ -1,0 +1,82 @@
+"""The playground in real Chromium against the loopback OpenRouter (tests/fake_chat.py).
+
+Type a prompt, press Enter, see the streamed answer and its measurements; attach an image with
+the chat input's paperclip and send it (the fake server says how many images it received, so the
+image really travelled). The server runs in Auto mode with a host key shared for the playground.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from tests.browser.harness import StreamlitServer, app_env, registered_pages, reset_render_signal, wait_rendered
+from tests.fake_chat import CHAT
+
+PLAYGROUND = next((p for p in registered_pages() if p.path == "pages/playground.py"), None)
+CHAT_BOX = '[data-testid="stChatInputTextArea"]'
+
+
+@pytest.fixture(scope="module")
+def chat_server(tmp_path_factory, session_fake):
+    env = app_env(base_url=session_fake.base_url, offline=False, extra={
+        "OPENROUTER_API_KEY": "sk-or-v1-BROWSER-PLAYGROUND", "ROUTERLENS_SHARED_KEY_PLAYGROUND": "1"})
+    with StreamlitServer(env=env, log_path=tmp_path_factory.mktemp("st-chat") / "server.log") as server:
+        yield server
+
+
+@pytest.fixture
+def playground(browser_page, chat_server):
+    if PLAYGROUND is None:
+        pytest.skip("app.py registers no pages/playground.py")
+    page, watch = browser_page
+    page.goto(chat_server.url, wait_until="domcontentloaded")  # enter through app.py first
+    wait_rendered(page)
+    page.goto(f"{chat_server.url}/{PLAYGROUND.url_path}", wait_until="domcontentloaded")
+    wait_rendered(page)
+    return page, watch
+
+
+def _send(page, text: str) -> None:
+    reset_render_signal(page)
+    page.locator(CHAT_BOX).fill(text)
+    page.locator(CHAT_BOX).press("Enter")
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=stChatMessage]').length >= 2")
+    wait_rendered(page)
+
+
+def _last_answer(page) -> str:
+    return page.locator('[data-testid="stChatMessage"]').last.inner_text()
+
+
+def test_prompt_streams_an_answer_with_measurements(playground, session_fake):
+    page, watch = playground
+    before = len(session_fake.requests_to(CHAT, "POST"))
+    _send(page, "Hello from the browser test")
+    answer = _last_answer(page)
+    assert "Echo: Hello from the browser test" in answer
+    for measured in ("TTFT", "tok/s", "tokens in 12", "cost $", "Served by OpenAI"):
+        assert measured in answer, f"{measured!r} missing from the answer's measurements: {answer}"
+    requests = session_fake.requests_to(CHAT, "POST")
+    assert len(requests) == before + 1 and requests[-1].body["stream"] is True
+    assert not page.locator('[data-testid="stException"]').count()
+    assert not watch.console_errors and not watch.external_requests
+
+
+def test_attached_image_is_sent(playground, session_fake, tmp_path):
+    page, watch = playground
+    picture = tmp_path / "red.png"
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), (220, 20, 20)).save(buffer, format="PNG")
+    picture.write_bytes(buffer.getvalue())
+    page.locator('[data-testid="stChatInput"] input[type=file]').set_input_files(str(picture))
+    page.wait_for_function("() => document.querySelector('[data-testid=stChatInput]').innerText.includes('red.png')")
+    _send(page, "What colour is this?")
+    assert "[1 image(s) received]" in _last_answer(page)
+    sent = session_fake.requests_to(CHAT, "POST")[-1].body["messages"][-1]["content"]
+    assert sent[0] == {"type": "text", "text": "What colour is this?"}
+    assert sent[1]["image_url"]["url"].startswith("data:image/png;base64,")
+    assert page.locator('[data-testid="stChatMessage"] img').count() >= 1, "the sent image is previewed"
+    assert not watch.console_errors and not watch.external_requests
