@@ -24,7 +24,7 @@ def modality_text(model: Model) -> str:
 
 def model_header(model: Model, provenance: Provenance, *, key: str) -> None:
     """Name, id, author, tags and the source of the model record."""
-    st.title(model.short_name)
+    st.title(fmt.escape_markdown_text(model.short_name))
     tags = fmt.hashtags(model.description)
     if model.is_multimodal and "multimodal" not in tags:
         tags.insert(0, "multimodal")
