@@ -71,6 +71,21 @@ def error_body(status: int, message: str, error_type: str | None = None, **metad
     return {"error": {"code": status, "message": message, "metadata": meta or None}, "user_id": "user_test"}
 
 
+def all_at_once(count: int, payload: Callable[[Recorded], Any] | None = None, timeout: float = 5.0) -> Callable:
+    """A handler that answers only when ``count`` requests are in flight together (a 503 after
+    ``timeout`` otherwise): routes served by it prove that a client fetched them concurrently."""
+    barrier = threading.Barrier(count, timeout=timeout)
+
+    def handler(request: Recorded) -> Reply:
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            return Reply(status=503, json=error_body(503, "requests did not arrive concurrently"))
+        return Reply(json=payload(request) if payload else {"data": []})
+
+    return handler
+
+
 def load_fixture(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 

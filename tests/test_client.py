@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
 
 from routerlens.client import OpenRouterClient, OpenRouterError, parse_retry_after
 from routerlens.config import ApiKey, Settings
-from tests.fakeserver import Reply, error_body
+from tests.fakeserver import Reply, all_at_once, error_body
 
 KEY = "sk-or-v1-TESTKEY-0123456789abcdef"
 
@@ -136,15 +135,7 @@ def test_errors_never_carry_the_key(fake):
 
 def test_get_many_runs_requests_concurrently(fake):
     """Three routes that each wait until all three are in flight: only concurrent fetching passes."""
-    barrier = threading.Barrier(3, timeout=5)
-
-    def together(request):
-        try:
-            barrier.wait()
-        except threading.BrokenBarrierError:
-            return Reply(status=503, json=error_body(503, "not concurrent"))
-        return Reply(json={"data": [], "path": request.path})
-
+    together = all_at_once(3, lambda request: {"data": [], "path": request.path})
     for path in ("/api/v1/a", "/api/v1/b", "/api/v1/c"):
         fake.set(path, together)
     results = make_client(fake, max_retries=0).get_many({name: {"path": f"/{name}"} for name in "abc"})

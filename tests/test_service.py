@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 
 from routerlens.client import Fetched
 from routerlens.config import DataMode, Settings
 from routerlens.provenance import Kind
 from routerlens.service import DataService, LiveRoute
-from tests.fakeserver import Reply, error_body
+from tests.fakeserver import Reply, all_at_once, error_body
 
 
 def service(fake, mode=DataMode.AUTO, **kw) -> DataService:
@@ -98,15 +97,7 @@ def test_successes_are_cached(fake):
 
 
 def test_refresh_all_fetches_routes_concurrently(fake):
-    barrier = threading.Barrier(3, timeout=5)
-
-    def together(request):
-        try:
-            barrier.wait()
-        except threading.BrokenBarrierError:
-            return Reply(status=503, json=error_body(503, "not concurrent"))
-        return Reply(json={"data": []})
-
+    together = all_at_once(3)
     svc = service(fake)
     routes = [LiveRoute.api(p) for p in ("/x", "/y", "/z")]
     for route in routes:
