@@ -25,7 +25,7 @@ from .config import DataMode, Settings
 from .parse import ParseError, parse_endpoints, parse_models
 from .provenance import Provenance, Sourced
 from .schema import Endpoint, Model
-from .snapshot import SnapshotSource
+from .snapshot import SnapshotEntry, SnapshotSource
 
 T = TypeVar("T")
 
@@ -166,6 +166,20 @@ class DataService:
                 list(pool.map(self.live_get, missing))
         return {route: self.live_get(route) for route in routes}
 
+    def _parsed(self, source_key: tuple, source: Fetched | SnapshotEntry, parse: Callable[[Any], T]) -> T:
+        """``parse`` applied to a cached response, memoised while that response stays cached (a
+        page asks for the model list several times per run; parsing 549 models each time showed
+        in the rerun time). Only plain functions are memoised: a closure may parse differently."""
+        if getattr(parse, "__closure__", None) or getattr(parse, "__name__", "") == "<lambda>":
+            return parse(source.data if isinstance(source, Fetched) else self.snapshot.load(source))
+        key = ("parsed", source_key, getattr(parse, "__module__", ""), getattr(parse, "__qualname__", ""))
+        cached = self._cache_get(key)
+        if cached is not None and cached[0] is source:
+            return cached[1]
+        value = parse(source.data if isinstance(source, Fetched) else self.snapshot.load(source))
+        self._cache_put(key, (source, value), self.ttl)
+        return value
+
     def fetch(
         self,
         *,
@@ -183,7 +197,7 @@ class DataService:
             result = self.live_get(live)
             if isinstance(result, Fetched):
                 try:
-                    value = parse(result.data)
+                    value = self._parsed(("live", live), result, parse)
                     return Sourced(value, Provenance.live(_route_label(live), fetched_at=result.fetched_at, url=result.url))
                 except (ParseError, ValueError, TypeError, KeyError, AttributeError) as exc:
                     result = OpenRouterError(f"the response could not be read ({exc})", kind="parse")
@@ -199,7 +213,7 @@ class DataService:
             entry = self.snapshot.lookup(snapshot_path, dict(snapshot_params or {}))
             if entry is not None:
                 try:
-                    return Sourced(parse(self.snapshot.load(entry)), entry.provenance, notice=notice)
+                    return Sourced(self._parsed(("snapshot", entry.id), entry, parse), entry.provenance, notice=notice)
                 except (ParseError, ValueError, TypeError, KeyError) as exc:
                     notice = f"{notice or ''} The snapshot file for {what} could not be read ({exc}).".strip()
         missing = f"The bundled snapshot has no {what}."
