@@ -59,8 +59,11 @@ def spec_cards(model: Model, provenance: Provenance, *, key: str) -> None:
              help="Date the model was added to OpenRouter (the `created` field)."),
         dict(label="Knowledge cutoff", value=fmt.month_text(model.knowledge_cutoff), provenance=provenance,
              help=f"Training data cutoff: {fmt.date_text(model.knowledge_cutoff)}."),
+        dict(label="Image input price", value=_image_price(model), provenance=provenance,
+             help="USD per 1,000 input images when the model lists a separate image price; otherwise images "
+                  "are billed as input tokens."),
     ]
-    card_grid(cards, columns=4, key=f"{key}_spec")
+    card_grid(cards, columns=3, key=f"{key}_spec")
     with st.container(border=True, key=f"{key}_modalities"):
         wide, tok, mod, params = st.columns([3, 1, 1, 1])
         with wide:
@@ -74,9 +77,15 @@ def spec_cards(model: Model, provenance: Provenance, *, key: str) -> None:
         with params:
             st.metric("Parameters", str(len(model.supported_parameters)) if model.supported_parameters else "unknown",
                       help="How many request parameters the model supports (listed below).")
-        if model.pricing.image:
-            st.caption(f"Image input: {fmt.usd(model.pricing.image * 1000)} per 1K images")
         provenance_badge(provenance, key=f"{key}_mod_prov")
+
+
+def _image_price(model: Model) -> str:
+    if "image" not in model.input_modalities:
+        return "no image input"
+    if model.pricing.image:
+        return f"{fmt.usd(model.pricing.image * 1000)}/K"
+    return "as tokens"
 
 
 def description_panel(description: Sourced[str], *, key: str) -> None:
