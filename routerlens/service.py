@@ -180,6 +180,9 @@ class DataService:
         self._cache_put(key, (source, value), self.ttl)
         return value
 
+    def _snapshot_models(self, entry: SnapshotEntry) -> list[Model]:
+        return self._parsed(("snapshot", entry.id), entry, parse_models)
+
     def fetch(
         self,
         *,
@@ -243,7 +246,7 @@ class DataService:
             # The live list may be filtered; the snapshot may still know the id.
             snap = self.snapshot.lookup("/api/v1/models")
             if snap is not None:
-                found = _find_model(parse_models(self.snapshot.load(snap)), wanted)
+                found = _find_model(self._snapshot_models(snap), wanted)
                 if found is not None:
                     return Sourced(found, snap.provenance,
                                    notice=f"OpenRouter's live list does not include {wanted}; showing the bundled snapshot.")
@@ -272,7 +275,7 @@ class DataService:
         """Earlier captures of a model's ``/models`` entry, oldest first (snapshot only)."""
         out = []
         for entry in sorted(self.snapshot.entries_for("/api/v1/models#history"), key=lambda e: e.captured):
-            found = _find_model(parse_models(self.snapshot.load(entry)), model_id, exact=True)
+            found = _find_model(self._snapshot_models(entry), model_id, exact=True)
             if found is not None:
                 out.append(Sourced(found, entry.provenance))
         return out
@@ -306,7 +309,7 @@ class DataService:
         else:
             entry = self.snapshot.lookup("/api/v1/models")
             if entry is not None:
-                model = _find_model(parse_models(self.snapshot.load(entry)), model_id)
+                model = _find_model(self._snapshot_models(entry), model_id)
         return model.canonical_slug if model is not None and model.canonical_slug else model_path(model_id)
 
     def launch_evals(self, model_id: str) -> Sourced[dict | None]:
