@@ -39,8 +39,10 @@ def top_apps_panel(apps: Sourced[list[TopApp]], *, title: str, key: str, expande
             df = apps_frame(apps.value)
             if all(a.requests is None for a in apps.value):
                 df = df.drop(columns=["Requests"])
+            if all(a.url is None for a in apps.value):
+                df = df.drop(columns=["Site"])  # the caption says the source gave no links
             st.dataframe(
-                df, hide_index=True, key=f"{key}_df",
+                df, hide_index=True, key=f"{key}_df", placeholder="—",
                 column_config={
                     "Share of listed": st.column_config.ProgressColumn(
                         "Share of listed", help="This app's tokens as a share of the listed apps' total "
