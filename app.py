@@ -5,6 +5,11 @@ import streamlit as st
 st.set_page_config(page_title="RouterLens", page_icon="🔭", layout="wide")
 
 from components.context import render_sidebar  # noqa: E402  (set_page_config first)
+from routerlens.tcp import enable_nodelay_once  # noqa: E402
+
+# Streamlit's server leaves Nagle's algorithm on (see routerlens/tcp.py): every lazy-loaded chunk
+# and every burst of websocket messages would wait ~40 ms for a delayed ACK. Once per process.
+enable_nodelay_once(st.get_option("server.port"))
 
 PAGES = {
     "Model page": [
