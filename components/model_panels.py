@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pandas as pd
 import streamlit as st
 
 from routerlens import text as fmt
@@ -14,6 +13,7 @@ from routerlens.schema import Endpoint, Model
 
 from .badges import provenance_badge, source_caption, sourced_notice
 from .cards import card_grid
+from .tables import static_table
 
 
 def modality_text(model: Model) -> str:
@@ -126,7 +126,7 @@ def claims_panel(model: Model, description: str, others: list[Model], launch_eva
         if rows:
             st.caption("Price difference against the models the description mentions (current list prices; "
                        "positive = this model is cheaper).")
-            st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{key}_claims_df")
+            static_table(rows, key=f"{key}_claims_table")
             provenance_badge(provenance, key=f"{key}_claims_prov")
         evals = launch_evals.value or {}
         if evals:
@@ -159,7 +159,7 @@ def providers_summary(endpoints: Sourced[list[Endpoint]], *, key: str) -> None:
                 "Cached input $/M": fmt.per_m(e.pricing.cache_read_per_m),
                 "Quantization": e.quantization or "unknown",
             } for e in endpoints.value]
-            st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{key}_providers_df")
+            static_table(rows, key=f"{key}_providers_table")
         elif not endpoints.notice:
             st.caption("No provider serves this model right now.")
         provenance_badge(endpoints.provenance, key=f"{key}_providers_prov")
@@ -171,7 +171,9 @@ def parameters_panel(model: Model, provenance: Provenance, *, key: str) -> None:
     with st.container(border=True, key=f"{key}_params"):
         st.subheader("Supported parameters")
         if model.supported_parameters:
-            st.markdown(" ".join(f"`{fmt.escape_markdown_text(p)}`" for p in model.supported_parameters))
+            # Code spans show their text literally (escapes would show as backslashes); only a
+            # backtick could end one early, so backticks are dropped.
+            st.markdown(" ".join(f"`{p.replace('`', '')}`" for p in model.supported_parameters if p.strip('` ')))
         else:
             st.caption("unknown")
         details = {
@@ -205,5 +207,5 @@ def history_panel(history: list[Sourced[Model]], *, key: str) -> None:
     with st.container(border=True, key=f"{key}_history"):
         st.subheader("Spec history")
         st.caption("The model's `/api/v1/models` entry as captured on different dates (bundled snapshot).")
-        st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{key}_history_df")
+        static_table(rows, key=f"{key}_history_table")
         provenance_badge(history[-1].provenance, key=f"{key}_history_prov")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pandas as pd
 import streamlit as st
 
 from routerlens import text as fmt
@@ -16,6 +15,7 @@ from routerlens.provenance import Sourced
 
 from .badges import provenance_badge, sourced_notice
 from .cards import card_grid
+from .tables import static_table
 
 UNKNOWN = "unknown"
 
@@ -69,7 +69,7 @@ def price_table(table: ProviderTable, effective: Sourced[EffectivePricing | None
     with st.container(border=True, key=f"{key}_prices"):
         st.subheader("List price and effective price")
         if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{key}_prices_df")
+            static_table(rows, key=f"{key}_prices_table")
         else:
             st.caption("No provider is known for this model in the current data source.")
         provenance_badge(table.endpoints.provenance, key=f"{key}_list_prov")
@@ -103,7 +103,7 @@ def provider_cost_table(lines: list[CostLine], provenance, *, key: str) -> None:
         st.subheader("Cost per provider")
         rows = [{"Provider": line.label, "Routing slug": line.tag or UNKNOWN, **_cost_row(line)} for line in lines]
         if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{key}_costs_df")
+            static_table(rows, key=f"{key}_costs_table")
         provenance_badge(provenance, key=f"{key}_costs_prov")
 
 
@@ -116,7 +116,7 @@ def mode_cost_table(costs: list[ModeCost], provenance, *, key: str) -> None:
                  "Likely provider": item.pick.primary.provider if item.pick.primary else UNKNOWN,
                  **_cost_row(item.cost), "Why this provider": item.pick.reason} for item in costs]
         if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{key}_modes_df")
+            static_table(rows, key=f"{key}_modes_table")
         provenance_badge(provenance, key=f"{key}_modes_prov")
 
 

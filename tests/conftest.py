@@ -77,12 +77,31 @@ def page_text(at) -> str:
                     parts.append(value)
     for element in at.get("badge") if hasattr(at, "get") else []:
         parts.append(str(getattr(element, "proto", "")))
-    for frame in at.dataframe:
+    for frame in [*at.dataframe, *markdown_tables(at)]:
         try:
-            parts.append(frame.value.to_csv())
+            parts.append(frame.to_csv() if hasattr(frame, "to_csv") else frame.value.to_csv())
         except Exception:
             pass
     return "\n".join(parts)
+
+
+def markdown_tables(at) -> list:
+    """Every Markdown table on the page (components.tables.static_table) as a DataFrame of the
+    text shown in each cell (Markdown escapes undone)."""
+    import re
+
+    import pandas as pd
+
+    def cells(line: str) -> list[str]:
+        parts = re.split(r"(?<!\\)\|", line.strip())[1:-1]
+        return [re.sub(r"\\(.)", r"\1", part.strip()) for part in parts]
+
+    frames = []
+    for element in at.markdown:
+        lines = element.value.splitlines()
+        if len(lines) >= 2 and lines[0].startswith("|") and re.fullmatch(r"\|(-+:?\|)+", lines[1]):
+            frames.append(pd.DataFrame([cells(line) for line in lines[2:]], columns=cells(lines[0])))
+    return frames
 
 
 def all_pages() -> list[str]:

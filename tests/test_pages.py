@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import all_pages, page_text, run_app
+from tests.conftest import all_pages, markdown_tables, page_text, run_app
 from tests.fakeserver import Reply
 
 PAGES = all_pages()
@@ -45,6 +45,18 @@ def test_overview_offline_shows_snapshot_figures():
     text = page_text(at)
     assert "Snapshot · as of 2026-08-19" in text
     assert "Live ·" not in text
+
+
+def test_overview_small_tables_are_markdown_with_the_snapshot_values():
+    at = run_app()
+    assert not at.dataframe  # no grid chunk to load on the landing page
+    tables = {tuple(frame.columns)[0]: frame for frame in markdown_tables(at)}
+    assert set(tables) == {"Compared with", "Provider", "Captured"}
+    providers = tables["Provider"].set_index("Provider")
+    assert providers.loc["OpenAI", "Input $/M"] == "$0.15/M" and providers.loc["OpenAI", "Output $/M"] == "$0.60/M"
+    claims = tables["Compared with"].set_index("Compared with")
+    assert claims.loc["GPT-3.5 Turbo", "Blended 3:1"] == "65% cheaper"
+    assert len(tables["Captured"]) == 4  # four dated captures of the model's entry
 
 
 def test_overview_recomputes_description_claims():

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from tests import fake_stats
-from tests.conftest import page_text, run_app
+from tests.conftest import markdown_tables, page_text, run_app
 
 PROVIDERS, PRICING, PERFORMANCE, UPTIME = ("pages/providers.py", "pages/pricing.py", "pages/performance.py",
                                            "pages/uptime.py")
@@ -27,7 +27,9 @@ def charts(at) -> list[tuple[dict, list]]:
 
 
 def frame_with(at, column: str):
-    return next(frame.value for frame in at.dataframe if column in frame.value.columns)
+    """The first table on the page with ``column``: a grid (st.dataframe) or a Markdown table."""
+    frames = [frame.value for frame in at.dataframe] + markdown_tables(at)
+    return next(frame for frame in frames if column in frame.columns)
 
 
 def no_exception(at) -> None:

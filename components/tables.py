@@ -1,0 +1,46 @@
+"""Small read-only tables drawn as Markdown.
+
+``st.dataframe`` is the right widget for a table people sort, filter or download; for a handful
+of rows it costs more than it gives. Its grid is a ~1.2 MB JavaScript chunk the browser loads,
+compiles and lays out on canvas; on the 2-core benchmark machine the overview rendered ~230 ms
+sooner once its three small tables were Markdown (bench/run.py). Cells are escaped as plain text:
+nothing in them is read as Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import streamlit as st
+
+from routerlens import text as fmt
+
+_NUMERIC = r"^[\s$€£+\-−]*[\d.,]+\s*(%|[KMB]|ms|s|×|/s|/M)?$"
+
+
+def markdown_table(rows: Sequence[Mapping[str, object]], *, missing: str = "unknown") -> str:
+    """The Markdown source of a table: a header from the first row's keys, numbers right-aligned."""
+    if not rows:
+        return ""
+    columns = list(rows[0])
+
+    def cell(value: object) -> str:
+        text = missing if value is None else str(value)
+        return fmt.escape_markdown_text(" ".join(text.split())) or " "
+
+    def numeric(column: str) -> bool:
+        values = [str(r.get(column)) for r in rows if r.get(column) is not None]
+        return bool(values) and all(re.match(_NUMERIC, v) for v in values)
+
+    header = "| " + " | ".join(cell(c) for c in columns) + " |"
+    rule = "|" + "|".join("---:" if numeric(c) else "---" for c in columns) + "|"
+    body = ["| " + " | ".join(cell(r.get(c)) for c in columns) + " |" for r in rows]
+    return "\n".join([header, rule, *body])
+
+
+def static_table(rows: Sequence[Mapping[str, object]], *, missing: str = "unknown", key: str | None = None) -> None:
+    """Draw ``rows`` (dicts sharing their keys) as a read-only table. ``key`` is accepted for API
+    symmetry with the other panels; a Markdown element needs none."""
+    if rows:
+        st.markdown(markdown_table(rows, missing=missing))
