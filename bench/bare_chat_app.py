@@ -12,6 +12,15 @@ import httpx
 import nodelay  # noqa: F401  (Streamlit runs this file with bench/ on sys.path)
 import streamlit as st
 
+
+
+@st.cache_resource
+def client() -> httpx.Client:
+    """One open client for the session's requests, as the app's engine has (a new httpx client
+    per message would load an SSL context each time and flatter the app)."""
+    return httpx.Client(timeout=60)
+
+
 st.title("Chat")
 if prompt := st.chat_input("Message"):
     st.chat_message("user").write(prompt)
@@ -19,8 +28,8 @@ if prompt := st.chat_input("Message"):
     body = {"model": "openai/gpt-4o-mini", "stream": True, "messages": [{"role": "user", "content": prompt}]}
     headers = {"Authorization": f"Bearer {os.environ['OPENROUTER_API_KEY']}"}
     text = ""
-    with httpx.stream("POST", os.environ["OPENROUTER_BASE_URL"] + "/chat/completions", json=body, headers=headers,
-                      timeout=60) as response:
+    with client().stream("POST", os.environ["OPENROUTER_BASE_URL"] + "/chat/completions", json=body,
+                         headers=headers) as response:
         for line in response.iter_lines():
             if line.startswith("data: {") and '"content": "' in line:
                 delta = json.loads(line[6:])["choices"][0]["delta"].get("content") or ""

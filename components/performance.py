@@ -18,6 +18,7 @@ from routerlens.provenance import Sourced
 
 from .badges import provenance_badge, simulated_banner, sourced_notice
 from .charts import CHART_HEIGHT, PALETTE
+from .tables import static_table
 
 WINDOWS = {"7 days": 7, "30 days": 30, "90 days": 90, "All": None}
 THIN_GREY = "#BDBDBD"
@@ -147,27 +148,26 @@ def uptime_current(table: ProviderTable, *, key: str) -> None:
     """Uptime now (5 min / 30 min / 1 day) per provider, with the third-party average beside it."""
     rows = [{
         "Provider": row.label,
-        "Last 5 min %": row.endpoint.uptime_5m,
-        "Last 30 min %": row.endpoint.uptime_30m,
-        "Last day %": row.endpoint.uptime_1d,
+        "Last 5 min %": _fixed(row.endpoint.uptime_5m, 2),
+        "Last 30 min %": _fixed(row.endpoint.uptime_30m, 2),
+        "Last day %": _fixed(row.endpoint.uptime_1d, 2),
         "Band (30 min)": uptime_band(row.endpoint.uptime_30m),
-        "Average uptime % (orchid, window undocumented)": row.summary.average_uptime if row.summary else None,
+        "Average uptime % (orchid, window undocumented)": _fixed(row.summary.average_uptime if row.summary else None, 4),
     } for row in table.rows]
     with st.container(border=True, key=f"{key}_now"):
         st.subheader("Uptime now")
         st.caption("Uptime = successful requests / (successful + failed), rate-limited requests excluded. "
                    "“unknown” means the source gives no figure (too little traffic, or not captured).")
         sourced_notice(table.endpoints, key=f"{key}_now_notice")
-        if rows:
-            fmt2 = st.column_config.NumberColumn(format="%.2f")
-            st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder="unknown", key=f"{key}_now_df",
-                         column_config={"Last 5 min %": fmt2, "Last 30 min %": fmt2, "Last day %": fmt2,
-                                        "Average uptime % (orchid, window undocumented)":
-                                            st.column_config.NumberColumn(format="%.4f")})
+        static_table(rows, key=f"{key}_now_table")
         with st.container(horizontal=True, key=f"{key}_now_sources"):
             provenance_badge(table.endpoints.provenance, key=f"{key}_now_prov")
             if table.summary.value:
                 provenance_badge(table.summary.provenance, key=f"{key}_now_sum_prov")
+
+
+def _fixed(value: float | None, places: int) -> str | None:
+    return None if value is None else f"{value:.{places}f}"
 
 
 def uptime_frame(points: list[UptimePoint], *, hourly: bool) -> pd.DataFrame:

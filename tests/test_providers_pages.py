@@ -184,7 +184,8 @@ def test_uptime_offline_strips_are_simulated_and_current_is_unknown():
     assert len(drawn) == 2 and all(spec["title"].startswith("SIMULATED") for spec, _ in drawn)
     now = frame_with(at, "Last 5 min %").set_index("Provider")
     assert now.loc["OpenAI", "Band (30 min)"] == "no data"
-    assert now.loc["Azure", "Average uptime % (orchid, window undocumented)"] == pytest.approx(99.9916, abs=1e-4)
+    assert now.loc["Azure", "Average uptime % (orchid, window undocumented)"] == "99.9916"
+    assert now.loc["OpenAI", "Last 5 min %"] == "unknown"  # no figure is shown as unknown, never 0
 
 
 def test_uptime_live_makes_the_outage_obvious(live_env):
