@@ -14,7 +14,7 @@ enable_nodelay_once(st.get_option("server.port"))
 # Markdown tables (components/tables.py) scroll sideways inside their column instead of spilling
 # over the next one. Style-only HTML lands in Streamlit's event container: it takes no space.
 st.html("<style>[data-testid='stMarkdownContainer'] table{display:block;overflow-x:auto;max-width:100%}"
-        "[data-testid='stMarkdownContainer'] th,[data-testid='stMarkdownContainer'] td{white-space:nowrap}</style>")
+        "[data-testid='stMarkdownContainer'] th{white-space:nowrap}</style>")
 
 PAGES = {
     "Model page": [

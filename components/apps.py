@@ -1,8 +1,7 @@
-"""The top-apps table: rank, name, one-line description, tokens, share bar, safe link."""
+"""The top-apps table: rank, name linked to its site (http/https only), description, tokens, share bar."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from routerlens import text as fmt
@@ -10,22 +9,36 @@ from routerlens.provenance import Sourced
 from routerlens.usage import TopApp, shares
 
 from .badges import provenance_badge, source_caption, sourced_notice
+from .tables import Link, static_table
 
 
-def apps_frame(apps: list[TopApp]) -> pd.DataFrame:
-    """Plain-text cells only (never HTML); links were already filtered to http/https."""
+def share_bar(share: float | None, *, top: float | None, width: int = 10) -> str | None:
+    """A text bar scaled to the largest share, then the share itself: "█████ 21.4%"."""
+    if share is None:
+        return None
+    blocks = round(width * share / top) if top else 0
+    return f"{'█' * max(blocks, 1 if share > 0 else 0)} {share:.1f}%".strip()
+
+
+def apps_rows(apps: list[TopApp]) -> list[dict]:
+    """One row per app: the name links to the app's site (http/https only), every other cell is
+    plain text. Columns the source left empty for every app are left out."""
+    app_shares = shares(apps)
+    top = max((x for x in app_shares if x is not None), default=None)
     rows = []
-    for app, share in zip(apps, shares(apps)):
+    for app, share in zip(apps, app_shares):
         rows.append({
             "Rank": app.rank,
-            "App": app.name + (" · new" if app.is_new else ""),
+            "App": Link(app.name + (" · new" if app.is_new else ""), app.url),
             "What it is": app.description or "—",
             "Tokens": app.tokens_display or fmt.tokens(app.tokens),
-            "Requests": fmt.integer(app.requests) if app.requests is not None else "unknown",
-            "Share of listed": share,
-            "Site": app.url,
+            "Requests": fmt.integer(app.requests) if app.requests is not None else None,
+            "Share of listed": share_bar(share, top=top),
         })
-    return pd.DataFrame(rows)
+    if all(a.requests is None for a in apps):
+        for row in rows:
+            del row["Requests"]
+    return rows
 
 
 def top_apps_panel(apps: Sourced[list[TopApp]], *, title: str, key: str, expanded: bool = True) -> None:
@@ -36,23 +49,11 @@ def top_apps_panel(apps: Sourced[list[TopApp]], *, title: str, key: str, expande
             st.subheader(title)
         sourced_notice(apps, key=f"{key}_notice")
         if apps.value:
-            df = apps_frame(apps.value)
-            if all(a.requests is None for a in apps.value):
-                df = df.drop(columns=["Requests"])
-            if all(a.url is None for a in apps.value):
-                df = df.drop(columns=["Site"])  # the caption says the source gave no links
-            st.dataframe(
-                df, hide_index=True, key=f"{key}_df", placeholder="—",
-                column_config={
-                    "Share of listed": st.column_config.ProgressColumn(
-                        "Share of listed", help="This app's tokens as a share of the listed apps' total "
-                                                "(not of all traffic).", format="%.1f%%", min_value=0, max_value=100),
-                    "Site": st.column_config.LinkColumn("Site", help="The app's own site (http/https links only)."),
-                    "Tokens": st.column_config.TextColumn("Tokens"),
-                },
-            )
+            static_table(apps_rows(apps.value), key=f"{key}_table")
             listed = sum(a.tokens for a in apps.value if a.tokens is not None)
-            notes = [f"{len(apps.value)} apps, {fmt.tokens(listed)} tokens listed in all."]
+            notes = [f"{len(apps.value)} apps, {fmt.tokens(listed)} tokens listed in all. Share of listed: an "
+                     "app's tokens as a share of the listed apps' total, not of all traffic (bars scaled to the "
+                     "largest)."]
             if any(a.tokens_display for a in apps.value):
                 notes.append("Token counts are rounded, as the source displayed them.")
             if all(a.url is None for a in apps.value):

@@ -11,12 +11,32 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import streamlit as st
 
 from routerlens import text as fmt
 
 _NUMERIC = r"^[\s$€£+\-−]*[\d.,]+\s*(%|[KMB]|ms|s|×|/s|/M)?$"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A cell that links ``text`` to ``url`` when the URL is an absolute http(s) address; plain
+    text otherwise (``javascript:``, ``data:``, relative or missing URLs never become links)."""
+
+    text: str
+    url: str | None
+
+
+def _link_target(url: str | None) -> str | None:
+    safe = fmt.safe_url(url, base="")
+    if safe is None or not safe.lower().startswith(("http://", "https://")):
+        return None
+    # Characters that could end the link destination or the table cell early are percent-encoded.
+    for char, code in (("\\", "%5C"), ("(", "%28"), (")", "%29"), ("|", "%7C"), ("[", "%5B"), ("]", "%5D")):
+        safe = safe.replace(char, code)
+    return safe
 
 
 def markdown_table(rows: Sequence[Mapping[str, object]], *, missing: str = "unknown") -> str:
@@ -26,11 +46,17 @@ def markdown_table(rows: Sequence[Mapping[str, object]], *, missing: str = "unkn
     columns = list(rows[0])
 
     def cell(value: object) -> str:
+        if isinstance(value, Link):
+            text = fmt.escape_markdown_text(" ".join(value.text.split())) or " "
+            target = _link_target(value.url)
+            return f"[{text}]({target})" if target else text
         text = missing if value is None else str(value)
         return fmt.escape_markdown_text(" ".join(text.split())) or " "
 
     def numeric(column: str) -> bool:
         values = [str(r.get(column)) for r in rows if r.get(column) is not None]
+        if any(isinstance(r.get(column), Link) for r in rows):
+            return False
         return bool(values) and all(re.match(_NUMERIC, v) for v in values)
 
     header = "| " + " | ".join(cell(c) for c in columns) + " |"

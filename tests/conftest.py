@@ -87,14 +87,16 @@ def page_text(at) -> str:
 
 def markdown_tables(at) -> list:
     """Every Markdown table on the page (components.tables.static_table) as a DataFrame of the
-    text shown in each cell (Markdown escapes undone)."""
+    text shown in each cell (Markdown escapes undone, links shown as their text)."""
     import re
 
     import pandas as pd
 
     def cells(line: str) -> list[str]:
         parts = re.split(r"(?<!\\)\|", line.strip())[1:-1]
-        return [re.sub(r"\\(.)", r"\1", part.strip()) for part in parts]
+        # A linked cell, [text](url), shows its text.
+        parts = [re.sub(r"^\[((?:\\.|[^\]\\])*)\]\([^)]*\)$", r"\1", part.strip()) for part in parts]
+        return [re.sub(r"\\(.)", r"\1", part) for part in parts]
 
     frames = []
     for element in at.markdown:

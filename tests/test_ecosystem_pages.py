@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from routerlens.routing import RequestSpec, RoutingMode
-from tests.conftest import ROOT, page_text, run_app
+from tests.conftest import ROOT, markdown_tables, page_text, run_app
 
 SECRET = "sk-or-v1-page-secret-0123456789"
 
@@ -73,10 +73,13 @@ def test_benchmarks_for_another_model_without_launch_evals():
 def test_apps_offline_shows_the_real_list_with_its_date():
     at = run_app("pages/apps.py")
     assert not at.exception
-    frame = at.dataframe[0].value
+    assert not at.dataframe  # a Markdown table: no grid to load
+    frame = markdown_tables(at)[0]
     assert list(frame["App"][:2]) == ["shapes inc", "QnA3.AI · new"]
     assert list(frame["Tokens"][:1]) == ["2.12B"] and len(frame) == 14
-    assert abs(frame["Share of listed"].sum() - 100) < 1e-6
+    shares = [float(bar.split()[-1].rstrip("%")) for bar in frame["Share of listed"]]
+    assert abs(sum(shares) - 100) < 1  # each rounded to 0.1
+    assert frame["Share of listed"][0].startswith("██████████ ")  # the largest share: a full bar
     text = page_text(at)
     assert "Snapshot · as of 2025-04" in text and "rounded" in text
     assert "needs an OpenRouter API key" in text or "live dataset" in text
@@ -85,13 +88,14 @@ def test_apps_offline_shows_the_real_list_with_its_date():
 def test_apps_live_shows_the_servers_apps_as_text_with_safe_links(live_env):
     at = run_app("pages/apps.py")
     assert not at.exception
-    frame = at.dataframe[0].value
+    frame = markdown_tables(at)[0]
     assert frame["App"][0] == "Fixture Chat"
-    assert frame["Site"][0] == "https://fixture-chat.example/"
-    assert frame["Site"].isna()[1]  # javascript: dropped
     assert frame["Tokens"][2] == "unknown"  # no count, not 0
     assert "Live · fetched" in page_text(at)
     markdown = "\n".join(m.value for m in at.markdown)
+    rows = next(m.value for m in at.markdown if m.value.startswith("| Rank")).splitlines()[2:]
+    assert "[Fixture Chat](https://fixture-chat.example/)" in rows[0]  # the name links to its site
+    assert "](" not in rows[1]  # a javascript: site is dropped: the name stays plain text
     assert "<script>" not in markdown and "javascript:" not in markdown
 
 
@@ -99,7 +103,7 @@ def test_apps_live_with_key_shows_overall_ranking(live_env, monkeypatch):
     monkeypatch.setenv("OPENROUTER_API_KEY", SECRET)
     at = run_app("pages/apps.py")
     assert not at.exception
-    assert list(at.dataframe[1].value["App"]) == ["Fixture Agent", "Fixture IDE"]
+    assert list(markdown_tables(at)[1]["App"]) == ["Fixture Agent", "Fixture IDE"]
 
 
 # --- activity ----------------------------------------------------------------------------------

@@ -25,3 +25,18 @@ def test_missing_values_say_so_and_empty_input_draws_nothing():
     assert markdown_table([{"A": None, "B": ""}]).splitlines()[2] == "| unknown |   |"
     assert markdown_table([{"A": None}], missing="—").splitlines()[2] == "| — |"
     assert markdown_table([]) == ""
+
+
+def test_links_only_to_http_addresses_and_cannot_break_out_of_the_cell():
+    from components.tables import Link
+
+    text = markdown_table([
+        {"App": Link("Chat [x](javascript:alert(1))", "https://chat.example/a(1)|b")},
+        {"App": Link("Evil", "javascript:alert(1)")},
+        {"App": Link("Relative", "/apps/x")},
+        {"App": Link("None", None)},
+    ])
+    rows = text.splitlines()[2:]
+    assert rows[0] == r"| [Chat \[x\]\(javascript\:alert\(1\)\)](https://chat.example/a%281%29%7Cb) |"
+    assert rows[1:] == ["| Evil |", "| Relative |", "| None |"]
+    assert "javascript:" not in text.replace(r"javascript\:", "")  # only as escaped text, never a target
