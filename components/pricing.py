@@ -103,7 +103,7 @@ def provider_cost_table(lines: list[CostLine], provenance, *, key: str) -> None:
         st.subheader("Cost per provider")
         rows = [{"Provider": line.label, "Routing slug": line.tag or UNKNOWN, **_cost_row(line)} for line in lines]
         if rows:
-            static_table(rows, key=f"{key}_costs_table")
+            static_table(rows, notes=("Why unknown",), key=f"{key}_costs_table")
         provenance_badge(provenance, key=f"{key}_costs_prov")
 
 
@@ -116,7 +116,7 @@ def mode_cost_table(costs: list[ModeCost], provenance, *, key: str) -> None:
                  "Likely provider": item.pick.primary.provider if item.pick.primary else UNKNOWN,
                  **_cost_row(item.cost), "Why this provider": item.pick.reason} for item in costs]
         if rows:
-            static_table(rows, key=f"{key}_modes_table")
+            static_table(rows, notes=("Why this provider", "Why unknown"), key=f"{key}_modes_table")
         provenance_badge(provenance, key=f"{key}_modes_prov")
 
 

@@ -54,7 +54,8 @@ def markdown_table(rows: Sequence[Mapping[str, object]], *, missing: str = "unkn
         return fmt.escape_markdown_text(" ".join(text.split())) or " "
 
     def numeric(column: str) -> bool:
-        values = [str(r.get(column)) for r in rows if r.get(column) is not None]
+        # "unknown" and dashes say a figure is missing; they do not make a column text.
+        values = [str(r.get(column)) for r in rows if r.get(column) not in (None, missing, "unknown", "—", "")]
         if any(isinstance(r.get(column), Link) for r in rows):
             return False
         return bool(values) and all(re.match(_NUMERIC, v) for v in values)
@@ -65,8 +66,25 @@ def markdown_table(rows: Sequence[Mapping[str, object]], *, missing: str = "unkn
     return "\n".join([header, rule, *body])
 
 
-def static_table(rows: Sequence[Mapping[str, object]], *, missing: str = "unknown", key: str | None = None) -> None:
-    """Draw ``rows`` (dicts sharing their keys) as a read-only table. ``key`` is accepted for API
-    symmetry with the other panels; a Markdown element needs none."""
-    if rows:
-        st.markdown(markdown_table(rows, missing=missing))
+def static_table(rows: Sequence[Mapping[str, object]], *, missing: str = "unknown", notes: Sequence[str] = (),
+                 key: str | None = None) -> None:
+    """Draw ``rows`` (dicts sharing their keys) as a read-only table.
+
+    ``notes`` names columns of prose (a reason, an explanation). A sentence squeezed into a table
+    column wraps one word per line, so each such column is listed under the table instead: one line
+    per row that has a note, led by the row's first cell. ``key`` is accepted for API symmetry with
+    the other panels; a Markdown element needs none.
+    """
+    if not rows:
+        return
+    first = next(iter(rows[0]))
+    listed = []
+    for column in notes:
+        lines = [f"**{fmt.escape_markdown_text(str(row.get(first)))}**: {fmt.escape_markdown_text(str(row[column]))}"
+                 for row in rows if row.get(column)]
+        if lines:
+            listed.append(f"{fmt.escape_markdown_text(column)}:  \n" + "  \n".join(lines))
+    rows = [{column: value for column, value in row.items() if column not in notes} for row in rows]
+    st.markdown(markdown_table(rows, missing=missing))
+    for text in listed:
+        st.caption(text)

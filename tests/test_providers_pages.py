@@ -89,10 +89,24 @@ def test_pricing_offline_calculator_defaults_to_the_worked_example():
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Per request (OpenAI)"] == "$0.7125" and metrics["Per month"] == "$21.375"
     assert metrics["Blended 3:1 price"] == "$0.2625/M"
-    costs = frame_with(at, "Why unknown").set_index("Provider")
+    costs = frame_with(at, "Routing slug").set_index("Provider")
     assert costs.loc["Azure", "Per request"] == "unknown"  # Azure's cached-input price is not known
     text = page_text(at)
     assert "computed" in text and "Snapshot · as of 2025-06-27" in text
+
+
+def test_pricing_reasons_are_listed_under_their_tables_not_squeezed_into_a_column():
+    at = run_app(PRICING)
+    no_exception(at)
+    tables = markdown_tables(at)
+    assert not any("Why unknown" in t.columns or "Why this provider" in t.columns for t in tables)
+    modes = frame_with(at, "Likely provider").set_index("Mode")
+    assert modes.loc["Balanced", "Per request"] == "$0.7125"
+    captions = [c.value for c in at.caption]
+    why_unknown = next(c for c in captions if c.startswith("Why unknown:"))
+    assert "**Azure**: cached" in why_unknown and "**OpenAI**" not in why_unknown  # only rows with a reason
+    why_mode = next(c for c in captions if c.startswith("Why this provider:"))
+    assert all(f"**{mode}**" in why_mode for mode in modes.index)
 
 
 def test_pricing_recomputes_on_input(monkeypatch):
@@ -103,7 +117,7 @@ def test_pricing_recomputes_on_input(monkeypatch):
     at.slider(key="price_hit").set_value(0)
     at.run()
     no_exception(at)
-    costs = frame_with(at, "Why unknown").set_index("Provider")
+    costs = frame_with(at, "Routing slug").set_index("Provider")
     # 2000 × $0.15/M + 500 × $0.60/M = $0.0006 per request; × 1000 per day; × 30.
     assert costs.loc["OpenAI", "Per request"] == "$0.0006" and costs.loc["Azure", "Per request"] == "$0.0006"
     assert costs.loc["OpenAI", "Per day"] == "$0.60" and costs.loc["OpenAI", "Per month (30 d)"] == "$18.00"

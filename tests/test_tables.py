@@ -40,3 +40,8 @@ def test_links_only_to_http_addresses_and_cannot_break_out_of_the_cell():
     assert rows[0] == r"| [Chat \[x\]\(javascript\:alert\(1\)\)](https://chat.example/a%281%29%7Cb) |"
     assert rows[1:] == ["| Evil |", "| Relative |", "| None |"]
     assert "javascript:" not in text.replace(r"javascript\:", "")  # only as escaped text, never a target
+
+
+def test_a_missing_figure_does_not_stop_a_column_aligning_as_numbers():
+    text = markdown_table([{"Provider": "OpenAI", "Per request": "$0.7125"}, {"Provider": "Azure", "Per request": "unknown"}])
+    assert text.splitlines()[1] == "|---|---:|"
