@@ -13,7 +13,6 @@ import nodelay  # noqa: F401  (Streamlit runs this file with bench/ on sys.path)
 import streamlit as st
 
 
-
 @st.cache_resource
 def client() -> httpx.Client:
     """One open client for the session's requests, as the app's engine has (a new httpx client

@@ -30,8 +30,8 @@ class Link:
 
 
 def _link_target(url: str | None) -> str | None:
-    safe = fmt.safe_url(url, base="")
-    if safe is None or not safe.lower().startswith(("http://", "https://")):
+    safe = fmt.safe_url(url, base="")  # absolute http(s) only: no base, so relative paths are refused
+    if safe is None:
         return None
     # Characters that could end the link destination or the table cell early are percent-encoded.
     for char, code in (("\\", "%5C"), ("(", "%28"), (")", "%29"), ("|", "%7C"), ("[", "%5B"), ("]", "%5D")):
