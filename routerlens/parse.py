@@ -197,6 +197,8 @@ def parse_model(raw: Any) -> Model | None:
         expiration_date=to_date(raw.get("expiration_date")),
         hugging_face_id=to_str(raw.get("hugging_face_id")),
         benchmarks=bench if isinstance(bench, dict) else {},
+        default_parameters={key: number for key, value in as_dict(raw.get("default_parameters")).items()
+                            if isinstance(key, str) and (number := to_float(value)) is not None},
     )
 
 

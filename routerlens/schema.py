@@ -78,6 +78,9 @@ class Model:
     hugging_face_id: str | None = None
     benchmarks: dict = field(default_factory=dict)
     """``{"artificial_analysis": {...}, "design_arena": [...]}`` as OpenRouter sends it."""
+    default_parameters: dict = field(default_factory=dict)
+    """The model's own sampling defaults (``temperature``, ``top_p``, …) where OpenRouter lists them;
+    only numeric values are kept (``null`` means "no default stated")."""
 
     @property
     def author(self) -> str:
