@@ -107,6 +107,7 @@ def playground(ctx: AppContext, *, key: str) -> None:
     table = provider_table(ctx.service, ctx.model_id)
     mode, pinned = routing_panel(table, key=key)
     params, options = settings_panel(model.value.max_completion_tokens if model.value else None,
+                                     model_defaults=model.value.default_parameters if model.value else {},
                                      max_tokens_cap=access.max_tokens_cap, key=key)
     spec = build_spec(ctx.model_id, mode, pinned, params)
     st.session_state[SPEC_STATE] = spec

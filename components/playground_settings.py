@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -87,9 +88,20 @@ def _picks_table(table: ProviderTable, *, pinned: str | None, key: str) -> None:
     sourced_notice(table.endpoints, key=f"{key}_picks_notice")
 
 
-def settings_panel(model_max_tokens: int | None, *, max_tokens_cap: int | None, key: str
-                   ) -> tuple[dict, SendOptions]:
-    """System prompt and sampling parameters (empty = the provider's default), plus how to send.
+def default_placeholder(model_defaults: Mapping[str, float], name: str) -> str:
+    """What an empty sampling field means: the model's own default where it lists one, else the
+    provider's (not a guessed number: defaults differ between models)."""
+    value = model_defaults.get(name)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"model default: {value:g}"
+    return "provider default"
+
+
+def settings_panel(model_max_tokens: int | None, *, model_defaults: Mapping[str, float],
+                   max_tokens_cap: int | None, key: str) -> tuple[dict, SendOptions]:
+    """System prompt and sampling parameters (empty = not sent: the model's or provider's default),
+    plus how to send. ``model_defaults`` are the model's listed sampling defaults (``{}`` when
+    none are listed or the model is unknown), shown as the empty fields' placeholders.
     ``max_tokens_cap`` is the host's limit when the shared key is in use."""
     ceiling = min(x for x in (model_max_tokens, max_tokens_cap, 128_000) if x)
     default = min(DEFAULT_MAX_TOKENS, ceiling)
@@ -105,16 +117,19 @@ def settings_panel(model_max_tokens: int | None, *, max_tokens_cap: int | None, 
                 help=f"Upper bound on the answer's length (and cost). Limit here: {fmt.integer(ceiling)}"
                      + (" (set by this site's host for its shared key)." if max_tokens_cap else "."))
             temperature = st.number_input("Temperature", min_value=0.0, max_value=2.0, value=None, step=0.1,
-                                          key=f"{key}_temperature", placeholder="provider default (1.0)")
+                                          key=f"{key}_temperature",
+                                          placeholder=default_placeholder(model_defaults, "temperature"))
             top_p = st.number_input("Top p", min_value=0.0, max_value=1.0, value=None, step=0.05, key=f"{key}_top_p",
-                                    placeholder="provider default (1.0)")
+                                    placeholder=default_placeholder(model_defaults, "top_p"))
             seed = st.number_input("Seed", min_value=0, value=None, step=1, key=f"{key}_seed",
                                    placeholder="none", help="Best-effort determinism where the provider supports it.")
         with right:
             frequency = st.number_input("Frequency penalty", min_value=-2.0, max_value=2.0, value=None, step=0.1,
-                                        key=f"{key}_frequency", placeholder="provider default (0)")
+                                        key=f"{key}_frequency",
+                                        placeholder=default_placeholder(model_defaults, "frequency_penalty"))
             presence = st.number_input("Presence penalty", min_value=-2.0, max_value=2.0, value=None, step=0.1,
-                                       key=f"{key}_presence", placeholder="provider default (0)")
+                                       key=f"{key}_presence",
+                                       placeholder=default_placeholder(model_defaults, "presence_penalty"))
             stop = st.text_input("Stop sequences", key=f"{key}_stop", placeholder="comma-separated, up to 4")
             detail = st.selectbox("Image detail", DETAILS, key=f"{key}_detail",
                                   help="low = fewer image tokens (cheaper), high = more detail.")

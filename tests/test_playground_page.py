@@ -289,6 +289,64 @@ def test_compare_refuses_empty_prompt(keyed):
     assert "empty prompt" in warnings(at) and posts(keyed) == []
 
 
+# --- sampling placeholders: the model's own defaults, or none -------------------------------------------------
+
+SAMPLING = {"temperature": "pg_temperature", "top_p": "pg_top_p", "frequency_penalty": "pg_frequency",
+            "presence_penalty": "pg_presence"}
+
+
+def placeholders(at) -> dict[str, str]:
+    return {name: at.number_input(key=key).proto.placeholder for name, key in SAMPLING.items()}
+
+
+def test_placeholders_show_the_models_listed_default():
+    at = run_app(PAGE, query={"model": "liquid/lfm-2.5-2.6b:free"})  # lists temperature 0.1 (and top_k)
+    assert not at.exception
+    assert placeholders(at) == {"temperature": "model default: 0.1", "top_p": "provider default",
+                                "frequency_penalty": "provider default", "presence_penalty": "provider default"}
+
+
+def test_placeholders_without_listed_defaults_show_no_number():
+    at = run_app(PAGE)  # openai/gpt-4o-mini lists no defaults
+    assert not at.exception
+    assert set(placeholders(at).values()) == {"provider default"}
+
+
+def _offline_page(model_id: str) -> None:
+    import streamlit as st
+
+    from components.context import AppContext, service_for
+    from components.playground import playground
+    from routerlens.config import load_settings
+
+    settings = load_settings({"ROUTERLENS_OFFLINE": "1"})
+    ctx = AppContext(settings, service_for(settings), model_id, None)
+    st.session_state["routerlens_ctx"] = ctx
+    playground(ctx, key="pg")
+
+
+def test_placeholders_for_an_unknown_model():
+    # (AppTest's model select box cannot hold an id outside its options, so no ?model= here)
+    at = AppTest.from_function(_offline_page, args=("nobody/no-such-model",), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert at.session_state["request_spec"].model == "nobody/no-such-model"
+    assert set(placeholders(at).values()) == {"provider default"}
+
+
+@pytest.mark.parametrize("defaults, shown", [
+    ({"temperature": 0.7}, "model default: 0.7"),
+    ({"temperature": 1.0}, "model default: 1"),
+    ({"temperature": 0.30000000000000004}, "model default: 0.3"),
+    ({"top_p": 0.9}, "provider default"),
+    ({}, "provider default"),
+])
+def test_default_placeholder(defaults, shown):
+    from components.playground_settings import default_placeholder
+
+    assert default_placeholder(defaults, "temperature") == shown
+
+
 # --- a key typed into the sidebar (the visitor's own) ------------------------------------------------------------
 
 def _sidebar_key_page(base_url: str, key: str) -> None:
