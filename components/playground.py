@@ -3,9 +3,10 @@ what each answer measured; the same prompt through several modes side by side; t
 measurement log.
 
 Everything that decides *what* is sent lives in ``routerlens`` (chat, images, limits, routing);
-this module lays it out and keeps the conversation in ``st.session_state`` so that no error,
-refusal or rerun loses it. Nothing is sent until every check passed: a non-empty prompt, every
-image valid, a usable key, and the host's per-session limits.
+this module lays it out and keeps the conversation in the session's one
+:class:`~components.playground_state.PlaygroundSession` so that no error, refusal or rerun loses
+it. Nothing is sent until every check passed: a non-empty prompt, every image valid, a usable
+key, and the host's per-session limits.
 """
 
 from __future__ import annotations
@@ -30,9 +31,8 @@ from routerlens.schema import Endpoint, Model
 from .context import AppContext, app_secrets, current_model
 from .playground_results import answer_measurements, code_span, comparison_view, measurement_log
 from .playground_settings import MODES, SendOptions, build_spec, routing_panel, settings_panel
+from .playground_state import Comparison, session, take_image_urls, urls_key
 
-SPEC_STATE = "request_spec"
-"""Where the current :class:`RequestSpec` is kept for the API page."""
 STREAM_REFRESH_S = 0.05
 """Redraw the streaming answer at most this often (each redraw resends the text so far)."""
 STREAM_REDRAW_BYTES_PER_S = 50_000
@@ -73,24 +73,17 @@ class Sender:
             self.limiter.record(count)
 
 
-def _state(key: str, name: str, default):
-    full = f"{key}_{name}"
-    if full not in st.session_state:
-        st.session_state[full] = default() if callable(default) else default
-    return st.session_state[full]
-
-
-def _limiter(access: KeyAccess, *, key: str) -> RateLimiter | None:
+def _limiter(access: KeyAccess) -> RateLimiter | None:
+    """The session's limit on the host's shared key; none for the visitor's own key."""
     if not access.uses_host_key or not access.requests_per_minute:
         return None
-    limiter = _state(key, "limiter", lambda: RateLimiter(access.requests_per_minute))
-    if limiter.per_minute != access.requests_per_minute:
-        limiter = st.session_state[f"{key}_limiter"] = RateLimiter(access.requests_per_minute)
-    return limiter
+    return session().limiter_for(access.requests_per_minute)
 
 
 def playground(ctx: AppContext, *, key: str) -> None:
-    """The whole playground for ``ctx.model_id``."""
+    """The whole playground for ``ctx.model_id``. ``key`` prefixes its widgets' keys; what it
+    remembers is the session's one :class:`~components.playground_state.PlaygroundSession`
+    (one playground per session)."""
     model = current_model(ctx)
     access = key_access(ctx.key_source, load_policy(os.environ, app_secrets()),
                         offline=ctx.service.client is None)
@@ -110,8 +103,8 @@ def playground(ctx: AppContext, *, key: str) -> None:
                                      model_defaults=model.value.default_parameters if model.value else {},
                                      max_tokens_cap=access.max_tokens_cap, key=key)
     spec = build_spec(ctx.model_id, mode, pinned, params)
-    st.session_state[SPEC_STATE] = spec
-    sender = Sender(ctx.service.client, access, _limiter(access, key=key), table, model.value)
+    session().spec = spec
+    sender = Sender(ctx.service.client, access, _limiter(access), table, model.value)
 
     chat_tab, compare_tab, log_tab = st.tabs(["Chat", "Compare modes", "Measurements"])
     with chat_tab:
@@ -122,7 +115,7 @@ def playground(ctx: AppContext, *, key: str) -> None:
         default_pin = pinned or next((e.routing_slug for e in sender.endpoints), None)
         compare_panel(spec, options, sender, pinned=default_pin, key=key)
     with log_tab:
-        measurement_log(_state(key, "log", list), key=f"{key}_log")
+        measurement_log(session().log, key=f"{key}_log")
 
 
 # --- chat --------------------------------------------------------------------------------------------
@@ -130,7 +123,8 @@ def playground(ctx: AppContext, *, key: str) -> None:
 def chat_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, placeholder: str, key: str) -> None:
     """Toolbar, conversation, image URLs and the chat input. New exchanges render into the
     history container, above the input."""
-    turns: list[Turn] = _state(key, "turns", list)
+    state = session()
+    turns: list[Turn] = state.turns
     toolbar = st.container()  # filled last, so its buttons know about the answer sent in this run
     history = st.container(key=f"{key}_history")
     with history:
@@ -141,20 +135,20 @@ def chat_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, place
         for index, turn in enumerate(turns):
             render_turn(turn, sender.table, key=f"{key}_turn{index}")
     with st.expander("Attach images by URL", icon=":material/link:", key=f"{key}_urls_box"):
-        st.text_area("Image addresses (http or https), one per line", key=f"{key}_urls", height=68,
+        st.text_area("Image addresses (http or https), one per line", key=urls_key(key), height=68,
                      help="Sent with your next message. The provider fetches them; this app does not.")
     submitted = st.chat_input(placeholder, accept_file="multiple", file_type=list(ALLOWED_EXTENSIONS),
-                              key=f"{key}_chat", on_submit=_take_urls, args=(key,))
-    logged = len(_state(key, "log", list))
+                              key=f"{key}_chat", on_submit=take_image_urls, args=(key,))
+    logged = len(state.log)
     with history:
-        if st.session_state.pop(f"{key}_retry", False):
+        if state.take_retry():
             _retry(turns, spec, options, sender, key=key)
         elif submitted is not None:
             hint.empty()
-            _submit(submitted, st.session_state.pop(f"{key}_sent_urls", ""), turns, spec, options, sender, key=key)
+            _submit(submitted, state.take_sent_urls(), turns, spec, options, sender, key=key)
     with toolbar:
         _toolbar(turns, spec, key=key)
-    if len(_state(key, "log", list)) != logged and _in_fragment_rerun():
+    if len(state.log) != logged and _in_fragment_rerun():
         st.rerun(scope="app")  # the measurement log (another tab) shows the new answer too
 
 
@@ -168,9 +162,9 @@ def _in_fragment_rerun() -> bool:
 def _toolbar(turns: list[Turn], spec: RequestSpec, *, key: str) -> None:
     with st.container(horizontal=True, key=f"{key}_toolbar", vertical_alignment="center"):
         st.button("Clear", key=f"{key}_clear", icon=":material/delete:", disabled=not turns,
-                  on_click=_clear, args=(key,), help="Start a new conversation (the measurement log is kept).")
+                  on_click=_clear, help="Start a new conversation (the measurement log is kept).")
         st.button("Retry last turn", key=f"{key}_retry_btn", icon=":material/replay:",
-                  disabled=not any(t.role == "user" for t in turns), on_click=_ask_retry, args=(key,),
+                  disabled=not any(t.role == "user" for t in turns), on_click=_ask_retry,
                   help="Send your last message again (its previous answer is replaced).")
         st.download_button("Export Markdown", conversation_markdown(turns, spec), file_name="playground.md",
                            mime="text/markdown", key=f"{key}_export_md", icon=":material/download:",
@@ -180,21 +174,12 @@ def _toolbar(turns: list[Turn], spec: RequestSpec, *, key: str) -> None:
                            disabled=not turns)
 
 
-def _take_urls(key: str) -> None:
-    """On send, the typed addresses go with this message and the box empties for the next."""
-    st.session_state[f"{key}_sent_urls"] = st.session_state.get(f"{key}_urls") or ""
-    st.session_state[f"{key}_urls"] = ""
+def _clear() -> None:
+    session().clear()
 
 
-def _clear(key: str) -> None:
-    st.session_state[f"{key}_turns"] = []
-
-
-def _ask_retry(key: str) -> None:
-    turns = st.session_state.get(f"{key}_turns") or []
-    while turns and turns[-1].role == "assistant":
-        turns.pop()
-    st.session_state[f"{key}_retry"] = bool(turns)
+def _ask_retry() -> None:
+    session().ask_retry()
 
 
 def render_turn(turn: Turn, table: ProviderTable, *, key: str) -> None:
@@ -280,7 +265,7 @@ def _exchange(turns: list[Turn], spec: RequestSpec, options: SendOptions, sender
             placeholder.empty()
         answer_measurements(result, sender.table, key=f"{key}_turn{len(turns)}")
     turns.append(Turn("assistant", result.text, result=result))
-    _state(key, "log", list).append(result.log_row())
+    session().log.append(result.log_row())
 
 
 # --- compare -----------------------------------------------------------------------------------------
@@ -311,8 +296,9 @@ def compare_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, pi
             with st.spinner(f"Sending to {len(specs)} modes at once…", show_time=True):
                 results = run_many(sender.client, specs, [{"role": "user", "content": prompt.strip()}],
                                    stream=options.stream)
-            st.session_state[f"{key}_comparison"] = (prompt.strip(), results)
-            _state(key, "log", list).extend(result.log_row() for result in results)
-    stored = st.session_state.get(f"{key}_comparison")
+            state = session()
+            state.comparison = Comparison(prompt.strip(), results)
+            state.log.extend(result.log_row() for result in results)
+    stored = session().comparison
     if stored:
-        comparison_view(stored[0], stored[1], sender.table, key=f"{key}_cmp")
+        comparison_view(stored.prompt, stored.results, sender.table, key=f"{key}_cmp")

@@ -15,6 +15,7 @@ from routerlens.routing import RequestSpec, RoutingMode
 from routerlens.routing_pick import Candidate, likely_picks
 
 from .badges import provenance_badge, sourced_notice
+from .playground_state import forget_max_tokens_above, max_tokens_key, pinned_choice, pinned_key
 
 MODES = [RoutingMode.BALANCED, RoutingMode.NITRO, RoutingMode.EXACTO, RoutingMode.PINNED, RoutingMode.FLOOR]
 DETAILS = ["auto", "low", "high"]
@@ -47,14 +48,15 @@ def routing_panel(table: ProviderTable, *, key: str) -> tuple[RoutingMode, str |
         pinned = None
         if mode is RoutingMode.PINNED:
             if slugs:
-                pinned = st.selectbox("Provider", slugs, key=f"{key}_pinned",
+                pinned = st.selectbox("Provider", slugs, key=pinned_key(key),
                                       format_func=lambda s: f"{names.get(s, s)} ({s})",
                                       help="Sent as provider.order = [slug] with allow_fallbacks false.")
             else:
                 st.warning("No provider list is available, so no provider can be pinned. Pick another mode.",
                            icon=":material/dns:")
         else:
-            pinned = st.session_state.get(f"{key}_pinned") if st.session_state.get(f"{key}_pinned") in slugs else None
+            choice = pinned_choice(key)  # kept while another mode is shown: the picks table still uses it
+            pinned = choice if choice in slugs else None
         _picks_table(table, pinned=pinned, key=key)
     return mode, pinned
 
@@ -105,15 +107,14 @@ def settings_panel(model_max_tokens: int | None, *, model_defaults: Mapping[str,
     ``max_tokens_cap`` is the host's limit when the shared key is in use."""
     ceiling = min(x for x in (model_max_tokens, max_tokens_cap, 128_000) if x)
     default = min(DEFAULT_MAX_TOKENS, ceiling)
-    if (st.session_state.get(f"{key}_max_tokens") or 0) > ceiling:
-        del st.session_state[f"{key}_max_tokens"]  # the cap shrank (shared key in use): start from the default
+    forget_max_tokens_above(key, ceiling)  # the cap shrank (shared key in use): start from the default
     with st.expander("Settings", icon=":material/tune:", key=f"{key}_settings"):
         system = st.text_area("System prompt", key=f"{key}_system", height=80,
                               placeholder="Optional: instructions sent before the conversation.")
         left, right = st.columns(2)
         with left:
             max_tokens = st.number_input(
-                "Max output tokens", min_value=1, max_value=ceiling, value=default, step=64, key=f"{key}_max_tokens",
+                "Max output tokens", min_value=1, max_value=ceiling, value=default, step=64, key=max_tokens_key(key),
                 help=f"Upper bound on the answer's length (and cost). Limit here: {fmt.integer(ceiling)}"
                      + (" (set by this site's host for its shared key)." if max_tokens_cap else "."))
             temperature = st.number_input("Temperature", min_value=0.0, max_value=2.0, value=None, step=0.1,

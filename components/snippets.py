@@ -13,16 +13,16 @@ from routerlens.provenance import Sourced
 from routerlens.snippets import KEY_ENV, Snippet, SnippetOptions
 
 from .badges import provenance_badge
+from .playground_state import current_spec
 
-PLAYGROUND_SPEC_KEY = "request_spec"
 DEFAULT_PROMPT = "Hello! In one sentence, what can you do?"
 
 
 def base_spec(model_id: str) -> tuple[RequestSpec, bool]:
     """The playground's current request (when it has one) pointed at ``model_id``; else a plain
     Balanced request. The flag says whether the playground's settings were used."""
-    stored = st.session_state.get(PLAYGROUND_SPEC_KEY)
-    if isinstance(stored, RequestSpec):
+    stored = current_spec()
+    if stored is not None:
         return (stored if stored.model_id == model_id else replace(stored, model_id=model_id)), True
     return RequestSpec(model_id=model_id), False
 

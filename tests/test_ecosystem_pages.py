@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from components.playground_state import PlaygroundSession
 from routerlens.routing import RequestSpec, RoutingMode
 from tests.conftest import ROOT, markdown_tables, page_text, run_app
 
@@ -168,8 +169,8 @@ def test_api_page_follows_the_playground_spec_and_never_shows_the_key(monkeypatc
 
     monkeypatch.setenv("OPENROUTER_API_KEY", SECRET)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["request_spec"] = RequestSpec("openai/gpt-4o-mini", mode=RoutingMode.FLOOR, temperature=0.25,
-                                                   max_tokens=99, system_prompt="You are terse.")
+    at.session_state["playground"] = PlaygroundSession(spec=RequestSpec(
+        "openai/gpt-4o-mini", mode=RoutingMode.FLOOR, temperature=0.25, max_tokens=99, system_prompt="You are terse."))
     at.run()
     at.switch_page("pages/api.py").run()
     assert not at.exception

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.context import _CTX_KEY
+from components.playground_state import SLOT, PlaygroundSession
 from routerlens.routing import RequestSpec, RoutingMode
 from tests.conftest import page_text, run_app
 from tests.fake_chat import CHAT, error_reply, stream_reply
@@ -71,7 +73,7 @@ def test_offline_page_is_usable_up_to_the_send():
     assert "Which provider each mode would most likely pick right now" in text
     assert "Snapshot · as of" in text
     assert "Message GPT-4o-mini…" == at.chat_input[0].proto.placeholder
-    spec = at.session_state["request_spec"]
+    spec = at.session_state["playground"].spec
     assert isinstance(spec, RequestSpec) and spec.mode is RoutingMode.BALANCED and spec.model == "openai/gpt-4o-mini"
     send(at, "hello")
     assert "Not sent" in warnings(at) and "Offline" in warnings(at)
@@ -113,7 +115,7 @@ def test_text_prompt_streams_answer_with_measurements(keyed):
     assert body["model"] == "openai/gpt-4o-mini" and body["stream"] is True
     assert body["max_tokens"] == 512, "the host's cap on its shared key"
     assert posts(keyed)[-1].headers["x-openrouter-title"] == "RouterLens"
-    log = at.session_state["pg_log"]
+    log = at.session_state["playground"].log
     assert len(log) == 1 and log[0]["Mode"] == "Balanced" and log[0]["Outcome"] == "ok"
     # a follow-up carries the history
     send(at, "And again")
@@ -181,7 +183,7 @@ def test_routing_mode_changes_the_request(keyed, mode, model, provider):
     if mode is RoutingMode.PINNED:
         at.selectbox(key="pg_pinned").set_value("azure").run()
     assert mode.explanation in " ".join(c.value for c in at.caption)
-    assert at.session_state["request_spec"].model == model
+    assert at.session_state["playground"].spec.model == model
     send(at, "Hi")
     body = posts(keyed)[-1].body
     assert body["model"] == model and body.get("provider") == provider
@@ -250,7 +252,7 @@ def test_clear_and_exports(keyed):
     assert not at.get("download_button")[0].proto.disabled
     at.button(key="pg_clear").click().run()
     assert at.chat_message.len == 0
-    assert len(at.session_state["pg_log"]) == 1, "the measurement log outlives the conversation"
+    assert len(at.session_state["playground"].log) == 1, "the measurement log outlives the conversation"
 
 
 def test_shared_key_rate_limit(keyed, monkeypatch):
@@ -276,7 +278,7 @@ def test_compare_modes_side_by_side(keyed):
     for label in ("**Balanced**", "**Nitro**", "**Exacto**"):
         assert label in text
     assert text.count("Echo: Same question") >= 3
-    assert [row["Mode"] for row in at.session_state["pg_log"]] == ["Balanced", "Nitro", "Exacto"]
+    assert [row["Mode"] for row in at.session_state["playground"].log] == ["Balanced", "Nitro", "Exacto"]
     # the Measurements tab: summary by mode, chart, CSV
     assert "Median TTFT (s)" in text
     assert len(at.get("vega_lite_chart")) == 1
@@ -287,6 +289,51 @@ def test_compare_refuses_empty_prompt(keyed):
     at = run_app(PAGE)
     at.button(key="pg_cmp_send").click().run()
     assert "empty prompt" in warnings(at) and posts(keyed) == []
+
+
+# --- session state: one typed object in one slot --------------------------------------------------------------
+
+def _non_widget_keys(at) -> set[str]:
+    """The keys in ``st.session_state`` that no widget registered: the app's own state."""
+    state = at._session_state._state  # AppTest's SessionState knows which user keys belong to widgets
+    return {k for k in at.session_state.keys() if state.get_widget_id_from_key(k) is None}
+
+
+def test_playground_state_is_one_object_in_one_slot_and_the_api_page_follows_it(keyed):
+    at = run_app(PAGE)
+    at.button_group(key="pg_mode").set_value(RoutingMode.NITRO).run()
+    at.number_input(key="pg_temperature").set_value(0.3).run()
+    at.text_area(key="pg_urls").set_value("https://example.com/cat.jpg")
+    send(at, "Hello")
+    at.button(key="pg_retry_btn").click().run()
+    at.text_area(key="pg_cmp_prompt").set_value("Same question")
+    at.button(key="pg_cmp_send").click().run()
+    assert not at.exception
+    # every kind of state was used (conversation, retry, image URLs, comparison, log, limiter, spec)...
+    assert _non_widget_keys(at) - {_CTX_KEY} == {SLOT}, "no pg_turns, pg_log, request_spec, ... keys"
+    state = at.session_state[SLOT]
+    assert isinstance(state, PlaygroundSession)
+    assert [t.role for t in state.turns] == ["user", "assistant"] and len(state.turns[0].images) == 1
+    assert [row["Mode"] for row in state.log] == ["Nitro", "Nitro", "Balanced", "Nitro", "Exacto"]
+    assert state.comparison.prompt == "Same question" and len(state.comparison.results) == 3
+    assert state.retry is False and state.sent_urls == ""
+    assert state.limiter is not None and state.limiter.per_minute == 50
+    assert state.spec.model == "openai/gpt-4o-mini:nitro" and state.spec.temperature == 0.3
+    # ... and the API page renders the spec the playground left there
+    at.switch_page("pages/api.py").run()
+    assert not at.exception
+    code = "\n".join(c.value for c in at.code)
+    assert 'model="openai/gpt-4o-mini:nitro"' in code and "temperature=0.3" in code
+    assert "Playground's current settings" in page_text(at)
+
+
+def test_api_page_follows_a_spec_changed_in_the_session_object(keyed):
+    at = run_app(PAGE)
+    at.session_state[SLOT].spec = RequestSpec("openai/gpt-4o-mini", mode=RoutingMode.EXACTO, top_p=0.5)
+    at.switch_page("pages/api.py").run()
+    assert not at.exception
+    code = "\n".join(c.value for c in at.code)
+    assert 'model="openai/gpt-4o-mini:exacto"' in code and "top_p=0.5" in code
 
 
 # --- sampling placeholders: the model's own defaults, or none -------------------------------------------------
@@ -330,7 +377,7 @@ def test_placeholders_for_an_unknown_model():
     at = AppTest.from_function(_offline_page, args=("nobody/no-such-model",), default_timeout=60)
     at.run()
     assert not at.exception
-    assert at.session_state["request_spec"].model == "nobody/no-such-model"
+    assert at.session_state[SLOT].spec.model == "nobody/no-such-model"
     assert set(placeholders(at).values()) == {"provider default"}
 
 
@@ -378,7 +425,8 @@ def test_own_key_has_no_host_limits_and_never_shows(live_env, caplog):
     # ... and nowhere else: not on the page, not in exports or logs, not in files
     from routerlens.chat import conversation_json, conversation_markdown
 
-    turns, spec = at.session_state["pg_turns"], at.session_state["request_spec"]
+    state = at.session_state["playground"]
+    turns, spec = state.turns, state.spec
     assert KEY not in page_text(at) and KEY not in str(at._tree)
     assert KEY not in conversation_json(turns, spec) and KEY not in conversation_markdown(turns, spec)
     assert KEY not in caplog.text
