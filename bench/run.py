@@ -17,10 +17,8 @@ Targets (not asserted anywhere; the test suite has no timing assertion):
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
-import pkgutil
 import platform
 import statistics
 import sys
@@ -324,9 +322,7 @@ def bench_playground(browser, rounds: int) -> dict:
 
 
 def refresh_routes() -> list:
-    """Every live route a cold refresh covers (each module registers its own on import)."""
-    for module in pkgutil.iter_modules([str(ROOT / "routerlens")]):
-        importlib.import_module(f"routerlens.{module.name}")
+    """Every live route a cold refresh covers (routerlens.routes.plan, with a key)."""
     from routerlens import DEFAULT_MODEL
     from routerlens.config import ApiKey, Settings
     from routerlens.service import DataService

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from routerlens import text as fmt
+from routerlens import formatting as fmt
 from routerlens.provenance import Sourced
 from routerlens.usage import ActivityDay, ShareDay, VolumeFigure, moving_average, summarize
 
@@ -26,7 +26,7 @@ def volume_figures_panel(figures: Sourced[list[VolumeFigure]], *, key: str) -> N
         st.subheader("Token volume on OpenRouter (real totals)")
         sourced_notice(figures, key=f"{key}_volume_notice")
         if not figures.value:
-            if figures.ok:
+            if not figures.notice:
                 st.caption("The bundled rankings have no totals for this model.")
             provenance_badge(figures.provenance, key=f"{key}_volume_prov")
             return
@@ -146,7 +146,7 @@ def traffic_share_panel(share: Sourced[list[ShareDay]], *, key: str) -> None:
                                            tooltip=["Date:T", alt.Tooltip("Share %:Q", format=".2f"), "Rank:Q"]),
                                 width="stretch", key=f"{key}_share_chart")
                 latest = known[-1]
-                st.caption(f"Latest: {latest.share:.2f}% of all tokens on {latest.date.isoformat()} "
+                st.caption(f"Latest: {fmt.percent(latest.share, places=2)} of all tokens on {latest.date.isoformat()} "
                            f"(rank {latest.rank} of the day's top 50).")
             if absent:
                 st.caption(f"Not in the daily top 50 on {absent} of {len(share.value)} days (share unknown there).")

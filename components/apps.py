@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from routerlens import text as fmt
+from routerlens import formatting as fmt
 from routerlens.provenance import Sourced
 from routerlens.usage import TopApp, shares
 
@@ -17,7 +17,7 @@ def share_bar(share: float | None, *, top: float | None, width: int = 10) -> str
     if share is None:
         return None
     blocks = round(width * share / top) if top else 0
-    return f"{'█' * max(blocks, 1 if share > 0 else 0)} {share:.1f}%".strip()
+    return f"{'█' * max(blocks, 1 if share > 0 else 0)} {fmt.percent(share, places=1)}".strip()
 
 
 def apps_rows(apps: list[TopApp]) -> list[dict]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import altair as alt
 import streamlit as st
 
 from routerlens.provenance import Kind, Provenance, Sourced
+from routerlens.text import escape_markdown_text
 
 _COLORS = {Kind.LIVE: "green", Kind.SNAPSHOT: "blue", Kind.SIMULATED: "orange", Kind.NONE: "gray"}
 _ICONS = {
@@ -40,7 +42,20 @@ def sourced_notice(sourced: Sourced, *, key: str | None = None) -> None:
 def simulated_banner(*, what: str, key: str | None = None) -> None:
     """The unmistakable label every simulated chart carries."""
     st.warning(
-        f"**Simulated** — {what} is generated for demonstration from real snapshot figures. "
+        f"**Simulated** — {what} is generated for demonstration from real figures. "
         "It is not a measurement.",
         icon=":material/science:",
     )
+
+
+def chart_title(text: str, provenance: Provenance) -> str | alt.TitleParams:
+    """A chart's title; a simulated one says so first and carries its caveats as subtitle lines."""
+    if not provenance.is_simulated:
+        return text
+    return alt.TitleParams(f"SIMULATED — {text}", subtitle=list(provenance.caveats), subtitleColor="#B35C00")
+
+
+def simulated_caveats(provenance: Provenance, *, key: str | None = None) -> None:
+    """Under a simulated chart: what it was seeded from, in words (the caveats are on the chart)."""
+    if provenance.is_simulated and provenance.note:
+        st.caption(escape_markdown_text(provenance.note))

@@ -8,6 +8,7 @@ import streamlit as st
 
 from routerlens.benchmarks import AA_INDICES, BenchmarkInfo, Placement, ScoreTable
 from routerlens.provenance import Sourced
+from routerlens.text import escape_markdown_text
 
 from .badges import provenance_badge, source_caption, sourced_notice
 from .cards import card_grid
@@ -23,9 +24,9 @@ def launch_evals_panel(scores: Sourced[list[tuple[BenchmarkInfo, float]]], *, ke
             st.caption("not rated: no published launch evaluations for this model in the data.")
             provenance_badge(scores.provenance, key=f"{key}_launch_prov")
             return
-        st.caption("OpenAI's own scores for gpt-4o-mini-2024-07-18 (simple-evals, \"assistant\" prompt). "
-                   "No other model on OpenRouter has published scores from the same harness here, so no "
-                   "percentile is computed for these.")
+        st.caption(escape_markdown_text(scores.provenance.note or "OpenAI's own launch-day scores.")
+                   + " No other model on OpenRouter has published scores from the same harness here, so no "
+                     "percentile is computed for these.")
         card_grid([dict(label=info.label, value=f"{score:.1f}", provenance=scores.provenance,
                         help=f"{info.measures} Unit: {info.scale}.", caption=info.measures)
                    for info, score in scores.value], columns=3, key=f"{key}_launch_cards")

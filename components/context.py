@@ -14,9 +14,12 @@ import streamlit as st
 
 from routerlens import DEFAULT_MODEL
 from routerlens.config import DataMode, Settings, load_settings
+from routerlens.ids import InvalidModelId, parse_model_id
 from routerlens.provenance import Sourced
 from routerlens.schema import Model
 from routerlens.service import DataService
+
+from .legacy_pages import leave_legacy_pages_mode
 
 _CTX_KEY = "routerlens_ctx"
 MODE_LABELS = {DataMode.AUTO: "Auto", DataMode.LIVE: "Live", DataMode.OFFLINE: "Offline"}
@@ -33,7 +36,10 @@ class AppContext:
     settings: Settings
     service: DataService
     model_id: str
+    """The selected id, normalised (lowercase, no surrounding space) when it is valid."""
     key_source: str | None  # "sidebar", "secrets", "environment" or None
+    model_error: str | None = None
+    """Why the selected text is not a model id (then no page may use it)."""
 
 
 def _secrets() -> dict:
@@ -91,8 +97,9 @@ def render_sidebar() -> AppContext:
     service = service_for(settings)
 
     ids, ids_label = _model_ids(settings.cache_token, service)
-    if DEFAULT_MODEL not in ids:
-        ids = [DEFAULT_MODEL, *ids]
+    # The default and a typed id the list lacks (from the URL) stay selectable options.
+    linked = st.query_params.get("model")
+    ids = list(dict.fromkeys([DEFAULT_MODEL, *([linked] if linked else []), *ids]))
     with model_box:
         model_id = st.selectbox(
             "Model", ids, index=ids.index(DEFAULT_MODEL), key="model", bind="query-params",
@@ -106,9 +113,26 @@ def render_sidebar() -> AppContext:
                      help="Drop cached live responses and fetch again."):
             service.clear_cache()
             _model_ids.clear()
-    ctx = AppContext(settings=settings, service=service, model_id=model_id.strip(), key_source=key_source)
+    model_id, model_error = _checked_id(model_id)
+    ctx = AppContext(settings=settings, service=service, model_id=model_id, key_source=key_source,
+                     model_error=model_error)
     st.session_state[_CTX_KEY] = ctx
     return ctx
+
+
+def _checked_id(text: str) -> tuple[str, str | None]:
+    """The one normalisation of a typed id (:func:`routerlens.ids.parse_model_id`), or why not."""
+    try:
+        return parse_model_id(text).id, None
+    except InvalidModelId as exc:
+        return text.strip(), exc.message
+
+
+def stop_if_invalid_model(ctx: AppContext) -> None:
+    """Every page alike: a text that is not a model id gets one clear message and nothing else."""
+    if ctx.model_error:
+        st.error(ctx.model_error + " Type or pick another in the sidebar's Model box.", icon=":material/error:")
+        st.stop()
 
 
 def _source_caption(settings: Settings, key_source: str | None) -> None:
@@ -125,25 +149,14 @@ def _source_caption(settings: Settings, key_source: str | None) -> None:
         st.caption(f"Server: {where} · {key_text}")
 
 
-def _leave_legacy_pages_mode() -> None:
-    """Streamlit still honours the legacy ``pages/`` folder until ``st.navigation`` has run once
-    in the server process. If the very first visit after a start is a deep link (``/providers``),
-    it runs that page file alone, without ``app.py``. Switch the legacy mode off and rerun: the
-    rerun goes through ``app.py`` to the same page (both modes hash pages by URL path)."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def get_context() -> AppContext:
     ctx = st.session_state.get(_CTX_KEY)
     if ctx is None:
-        _leave_legacy_pages_mode()
+        leave_legacy_pages_mode()
     if ctx is None:  # a page run on its own (component tests): build the context quietly
         settings = load_settings(os.environ, _secrets())
         ctx = AppContext(settings, service_for(settings), DEFAULT_MODEL, None)
+    stop_if_invalid_model(ctx)
     return ctx
 
 

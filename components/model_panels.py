@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import streamlit as st
 
-from routerlens import text as fmt
+from routerlens import formatting as fmt
+from routerlens import text as md
+from routerlens.catalog import image_price_text
 from routerlens.pricing import blended_per_m, compare_prices
 from routerlens.provenance import Provenance, Sourced
 from routerlens.schema import Endpoint, Model
@@ -24,12 +26,12 @@ def modality_text(model: Model) -> str:
 
 def model_header(model: Model, provenance: Provenance, *, key: str) -> None:
     """Name, id, author, tags and the source of the model record."""
-    st.title(fmt.escape_markdown_text(model.short_name))
-    tags = fmt.hashtags(model.description)
+    st.title(md.escape_markdown_text(model.short_name))
+    tags = md.hashtags(model.description)
     if model.is_multimodal and "multimodal" not in tags:
         tags.insert(0, "multimodal")
     with st.container(horizontal=True, key=f"{key}_meta", vertical_alignment="center"):
-        st.markdown(f"`{fmt.escape_markdown_text(model.id)}` · by **{fmt.escape_markdown_text(model.author or 'unknown')}**")
+        st.markdown(f"`{md.escape_markdown_text(model.id)}` · by **{md.escape_markdown_text(model.author or 'unknown')}**")
         for tag in tags:
             st.badge(f"#{tag}", color="violet")
         if model.expiration_date:
@@ -37,8 +39,9 @@ def model_header(model: Model, provenance: Provenance, *, key: str) -> None:
         provenance_badge(provenance, key=f"{key}_prov")
 
 
-def spec_cards(model: Model, provenance: Provenance, *, key: str) -> None:
-    """The numbers at the top of OpenRouter's model page, one card each."""
+def spec_cards(model: Model, provenance: Provenance, *, image_note: str | None = None, key: str) -> None:
+    """The numbers at the top of OpenRouter's model page, one card each. ``image_note`` says where
+    another source disagrees on the image price."""
     p = model.pricing
     blended = blended_per_m(p)
     cards = [
@@ -59,11 +62,13 @@ def spec_cards(model: Model, provenance: Provenance, *, key: str) -> None:
              help="Date the model was added to OpenRouter (the `created` field)."),
         dict(label="Knowledge cutoff", value=fmt.month_text(model.knowledge_cutoff), provenance=provenance,
              help=f"Training data cutoff: {fmt.date_text(model.knowledge_cutoff)}."),
-        dict(label="Image input price", value=_image_price(model), provenance=provenance,
+        dict(label="Image input price", value=image_price_text(model), provenance=provenance,
              help="USD per 1,000 input images when the model lists a separate image price; otherwise images "
                   "are billed as input tokens."),
     ]
     card_grid(cards, columns=3, key=f"{key}_spec")
+    if image_note:
+        st.caption(md.escape_markdown_text(image_note))
     with st.container(border=True, key=f"{key}_modalities"):
         wide, tok, mod, params = st.columns([3, 1, 1, 1])
         with wide:
@@ -80,20 +85,12 @@ def spec_cards(model: Model, provenance: Provenance, *, key: str) -> None:
         provenance_badge(provenance, key=f"{key}_mod_prov")
 
 
-def _image_price(model: Model) -> str:
-    if "image" not in model.input_modalities:
-        return "no image input"
-    if model.pricing.image:
-        return f"{fmt.usd(model.pricing.image * 1000)}/K"
-    return "as tokens"
-
-
 def description_panel(description: Sourced[str], *, key: str) -> None:
     """The model description as Markdown, with HTML escaped and links made safe."""
     with st.container(border=True, key=f"{key}_desc"):
         st.subheader("Description")
-        body = fmt.strip_hashtag_lines(description.value)
-        st.markdown(fmt.safe_markdown(body) or "_No description._")
+        body = md.strip_hashtag_lines(description.value)
+        st.markdown(md.safe_markdown(body) or "_No description._")
         provenance_badge(description.provenance, key=f"{key}_desc_prov")
         if description.notice:
             st.caption(description.notice)
@@ -115,14 +112,14 @@ def claims_panel(model: Model, description: str, others: list[Model], launch_eva
             "Blended 3:1": _pct(cmp.blended_pct),
             "In words": f"{abs(cmp.blended_pct):.0f}% {word} (blended)",
         })
-    claims = fmt.claimed_percentages(description)
+    claims = md.claimed_percentages(description)
     if not rows and not claims and not launch_evals.value:
         return
     with st.container(border=True, key=f"{key}_claims"):
         st.subheader("Claims, recomputed from data")
         if claims:
             for number, sentence in claims[:4]:
-                st.markdown("> " + fmt.safe_markdown(sentence).replace("\n", " "))
+                st.markdown("> " + md.safe_markdown(sentence).replace("\n", " "))
         if rows:
             st.caption("Price difference against the models the description mentions (current list prices; "
                        "positive = this model is cheaper).")
@@ -181,7 +178,7 @@ def parameters_panel(model: Model, provenance: Provenance, *, key: str) -> None:
             "Modality string": model.modality or "unknown",
             "Canonical slug": model.canonical_slug,
         }
-        st.markdown("  \n".join(f"**{k}:** {fmt.escape_markdown_text(str(v))}" for k, v in details.items()))
+        st.markdown("  \n".join(f"**{k}:** {md.escape_markdown_text(str(v))}" for k, v in details.items()))
         provenance_badge(provenance, key=f"{key}_params_prov")
 
 

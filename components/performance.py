@@ -9,14 +9,16 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from routerlens import text as fmt
-from routerlens.performance import (
-    METRICS, NO_DATA_BAND, PERCENTILES, THIN_SAMPLE_COUNT, UPTIME_BANDS, ProviderTable, SeriesPoint, UptimePoint,
-    format_metric, format_number, percentile_value, tail_text, uptime_band, window_points,
+from routerlens import formatting as fmt
+from routerlens import text as md
+from routerlens.metrics import (
+    METRICS, PERCENTILES, THIN_SAMPLE_COUNT, SeriesPoint, format_metric, percentile_value, tail_text, window_points,
 )
+from routerlens.providers import ProviderTable
 from routerlens.provenance import Sourced
+from routerlens.uptime import NO_DATA_BAND, UPTIME_BANDS, UptimePoint, uptime_band, worst_slot_text
 
-from .badges import provenance_badge, simulated_banner, sourced_notice
+from .badges import chart_title, provenance_badge, simulated_banner, simulated_caveats, sourced_notice
 from .charts import CHART_HEIGHT, PALETTE
 from .tables import static_table
 
@@ -67,7 +69,7 @@ def series_frame(points: list[SeriesPoint]) -> pd.DataFrame:
     }, columns=["date", "provider", "value", "samples", "thin"])
 
 
-def metric_chart(frame: pd.DataFrame, *, metric: str, percentile: str, title: str,
+def metric_chart(frame: pd.DataFrame, *, metric: str, percentile: str, title: str | alt.TitleParams,
                  height: int = CHART_HEIGHT) -> alt.LayerChart:
     """A line per provider with points; thin points grey; tooltip with sample counts."""
     info = METRICS[metric]
@@ -102,7 +104,7 @@ def _current_figures(table: ProviderTable, *, metric: str, percentile: str, key:
         if percentile != "p50":
             text += f" · {percentile} {format_metric(metric, chosen, unknown='not given by this source')}"
         shown_pct = percentile if chosen is not None else "p50"
-        st.metric(f"{row.label} · {shown_pct}", format_number(chosen if chosen is not None else p50),
+        st.metric(f"{row.label} · {shown_pct}", fmt.number(chosen if chosen is not None else p50),
                   help=f"{text}. Source: {provenance.source}")
         if percentile != "p50":
             st.caption(text)
@@ -129,9 +131,10 @@ def metric_panel(series: Sourced[list[SeriesPoint]], table: ProviderTable, *, me
             points = window_points(series.value, window_days)
             frame = series_frame(points)
             if frame["value"].notna().any():
-                title = f"{'SIMULATED — ' if simulated else ''}{info.label}, {percentile}, daily"
+                title = chart_title(f"{info.label}, {percentile}, daily", series.provenance)
                 st.altair_chart(metric_chart(frame, metric=metric, percentile=percentile, title=title),
                                 width="stretch", key=f"{key}_chart")
+                simulated_caveats(series.provenance, key=f"{key}_caveats")
                 thin = int(frame["thin"].sum())
                 if thin:
                     st.caption(f"{thin} grey point(s): fewer than {THIN_SAMPLE_COUNT} requests that day.")
@@ -148,11 +151,11 @@ def uptime_current(table: ProviderTable, *, key: str) -> None:
     """Uptime now (5 min / 30 min / 1 day) per provider, with the third-party average beside it."""
     rows = [{
         "Provider": row.label,
-        "Last 5 min %": _fixed(row.endpoint.uptime_5m, 2),
-        "Last 30 min %": _fixed(row.endpoint.uptime_30m, 2),
-        "Last day %": _fixed(row.endpoint.uptime_1d, 2),
+        "Last 5 min %": fmt.fixed(row.endpoint.uptime_5m, 2),
+        "Last 30 min %": fmt.fixed(row.endpoint.uptime_30m, 2),
+        "Last day %": fmt.fixed(row.endpoint.uptime_1d, 2),
         "Band (30 min)": uptime_band(row.endpoint.uptime_30m),
-        "Average uptime % (orchid, window undocumented)": _fixed(row.summary.average_uptime if row.summary else None, 4),
+        "Average uptime % (orchid, window undocumented)": fmt.fixed(row.summary.average_uptime if row.summary else None, 4),
     } for row in table.rows]
     with st.container(border=True, key=f"{key}_now"):
         st.subheader("Uptime now")
@@ -166,10 +169,6 @@ def uptime_current(table: ProviderTable, *, key: str) -> None:
                 provenance_badge(table.summary.provenance, key=f"{key}_now_sum_prov")
 
 
-def _fixed(value: float | None, places: int) -> str | None:
-    return None if value is None else f"{value:.{places}f}"
-
-
 def uptime_frame(points: list[UptimePoint], *, hourly: bool) -> pd.DataFrame:
     return pd.DataFrame({
         "when": [p.when for p in points],
@@ -181,7 +180,7 @@ def uptime_frame(points: list[UptimePoint], *, hourly: bool) -> pd.DataFrame:
     }, columns=["when", "slot", "time", "provider", "uptime", "band"])
 
 
-def uptime_chart(frame: pd.DataFrame, *, title: str) -> alt.Chart:
+def uptime_chart(frame: pd.DataFrame, *, title: str | alt.TitleParams) -> alt.Chart:
     """One cell per provider and day (or hour), coloured by band: outages stand out in red."""
     domain = [label for _, label in UPTIME_BANDS] + [NO_DATA_BAND]
     return alt.Chart(frame).mark_rect(stroke="white", strokeWidth=1).encode(
@@ -206,13 +205,12 @@ def uptime_strip(series: Sourced[list[UptimePoint]], *, hourly: bool, window_day
     sourced_notice(series, key=f"{key}_notice")
     if points:
         frame = uptime_frame(points, hourly=hourly)
-        title = f"{'SIMULATED — ' if simulated else ''}{what[0].upper()}{what[1:]}"
+        title = chart_title(what[0].upper() + what[1:], series.provenance)
         st.altair_chart(uptime_chart(frame, title=title), width="stretch", key=f"{key}_chart")
-        known = [p for p in points if p.uptime is not None]
-        if known:
-            worst = min(known, key=lambda p: p.uptime)
-            st.caption(f"Worst {'hour' if hourly else 'day'}: {fmt.escape_markdown_text(worst.provider)} "
-                       f"{worst.uptime:.2f}% on {worst.when:%Y-%m-%d{' %H:00' if hourly else ''}} UTC.")
+        simulated_caveats(series.provenance, key=f"{key}_caveats")
+        worst = worst_slot_text(points, hourly=hourly, simulated=simulated, name=md.escape_markdown_text)
+        if worst:
+            st.caption(worst)
     else:
         st.caption(f"No {what} to draw.")
     provenance_badge(series.provenance, key=f"{key}_prov")

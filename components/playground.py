@@ -17,14 +17,14 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from routerlens import text as fmt
+from routerlens import text as md
 from routerlens.chat import (
     ChatResult, ChatStream, Turn, conversation_json, conversation_markdown, history_messages, run_many,
 )
 from routerlens.client import OpenRouterClient
 from routerlens.images import ALLOWED_EXTENSIONS, prepare_all, split_urls
 from routerlens.limits import KeyAccess, RateLimiter, key_access, load_policy
-from routerlens.performance import ProviderTable, provider_table
+from routerlens.providers import ProviderTable, provider_table
 from routerlens.routing import RequestSpec, RoutingMode
 from routerlens.schema import Endpoint, Model
 
@@ -86,10 +86,10 @@ def playground(ctx: AppContext, *, key: str) -> None:
     (one playground per session)."""
     model = current_model(ctx)
     access = key_access(ctx.key_source, load_policy(os.environ, app_secrets()),
-                        offline=ctx.service.client is None)
+                        offline=not ctx.service.can_send)
     st.title("Playground")
     name = model.value.short_name if model.value else ctx.model_id
-    st.caption(f"Chat with **{fmt.escape_markdown_text(name)}** ({code_span(ctx.model_id)}) "
+    st.caption(f"Chat with **{md.escape_markdown_text(name)}** ({code_span(ctx.model_id)}) "
                "through OpenRouter's chat completions API. Pick a routing mode, send text and images, and see "
                "what each answer measured and cost.")
     if not access.can_send:
@@ -186,11 +186,11 @@ def render_turn(turn: Turn, table: ProviderTable, *, key: str) -> None:
     with st.chat_message(turn.role):
         if turn.role == "user":
             if turn.text:
-                st.markdown(fmt.escape_markdown_text(turn.text).replace("\n", "  \n"))
+                st.markdown(md.escape_markdown_text(turn.text).replace("\n", "  \n"))
             _image_previews(turn, key=key)
         else:
             if turn.text:
-                st.markdown(fmt.safe_markdown(turn.text))
+                st.markdown(md.safe_markdown(turn.text))
             if turn.result is not None:
                 answer_measurements(turn.result, table, key=key)
 
@@ -215,7 +215,7 @@ def _submit(submitted, urls: str, turns: list[Turn], spec: RequestSpec, options:
                         (" about the image(s)." if files or url_list else "."))
     images, image_problems = prepare_all([(f.name, f.getvalue()) for f in files], url_list,
                                          downscale=options.downscale)
-    problems.extend(fmt.escape_markdown_text(p) for p in image_problems)  # file names are untrusted
+    problems.extend(md.escape_markdown_text(p) for p in image_problems)  # file names are untrusted
     if images and sender.model is not None and "image" not in sender.model.input_modalities:
         problems.append(f"{sender.model.short_name} does not accept images; pick a model with image input.")
     refusal = None if problems else sender.refusal()
@@ -256,11 +256,11 @@ def _exchange(turns: list[Turn], spec: RequestSpec, options: SendOptions, sender
                 text += delta
                 now = time.monotonic()
                 if now - last_draw >= max(STREAM_REFRESH_S, len(text) / STREAM_REDRAW_BYTES_PER_S):
-                    placeholder.markdown(fmt.safe_markdown(text) + " ▌")
+                    placeholder.markdown(md.safe_markdown(text) + " ▌")
                     last_draw = now
         result: ChatResult = stream.result
         if result.text:
-            placeholder.markdown(fmt.safe_markdown(result.text))
+            placeholder.markdown(md.safe_markdown(result.text))
         else:
             placeholder.empty()
         answer_measurements(result, sender.table, key=f"{key}_turn{len(turns)}")

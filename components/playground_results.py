@@ -9,11 +9,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from routerlens import text as fmt
+from routerlens import text as md
 from routerlens.chat import (
     CHAT_ROUTE, ChatResult, compare_with_published, endpoint_for, log_csv, measurement_summary,
 )
-from routerlens.performance import ProviderTable
+from routerlens.providers import ProviderTable
 from routerlens.provenance import Kind, Provenance
 
 from .badges import provenance_badge
@@ -38,9 +38,9 @@ def failure_notice(result: ChatResult, *, key: str) -> None:
         return
     lines = [f"**{failure.title}**"]
     if failure.detail:
-        lines.append(f"Server said: {fmt.escape_markdown_text(failure.detail)}")
+        lines.append(f"Server said: {md.escape_markdown_text(failure.detail)}")
     if failure.reasons:
-        lines.append("Reasons: " + "; ".join(fmt.escape_markdown_text(r) for r in failure.reasons))
+        lines.append("Reasons: " + "; ".join(md.escape_markdown_text(r) for r in failure.reasons))
     lines.append(failure.next_step)
     icon = ":material/content_cut:" if failure.kind in ("cut", "midstream") else ":material/error:"
     st.error("  \n".join(lines), icon=icon)
@@ -52,13 +52,13 @@ def answer_measurements(result: ChatResult, table: ProviderTable, *, key: str) -
     failure_notice(result, key=key)
     if result.total_s is None:
         return
-    shown = replace(result, provider=fmt.escape_markdown_text(result.provider) if result.provider else None,
-                    generation_id=fmt.escape_markdown_text(result.generation_id) if result.generation_id else None)
+    shown = replace(result, provider=md.escape_markdown_text(result.provider) if result.provider else None,
+                    generation_id=md.escape_markdown_text(result.generation_id) if result.generation_id else None)
     st.caption(measurement_summary(shown))
     endpoints = [row.endpoint for row in table.rows]
     lines = compare_with_published(result, endpoints)
     for line in lines:
-        st.caption(fmt.escape_markdown_text(line))
+        st.caption(md.escape_markdown_text(line))
     published = endpoint_for(result, endpoints)
     if lines and published is not None:
         row = next(row for row in table.rows if row.endpoint is published)
@@ -121,11 +121,11 @@ def _ttft_chart(ok: pd.DataFrame) -> alt.Chart:
 
 def comparison_view(prompt: str, results: list[ChatResult], table: ProviderTable, *, key: str) -> None:
     """One column per routing mode: its answer and its measurements."""
-    st.markdown(f"**Prompt:** {fmt.escape_markdown_text(prompt)}")
+    st.markdown(f"**Prompt:** {md.escape_markdown_text(prompt)}")
     columns = st.columns(len(results))
     for index, (column, result) in enumerate(zip(columns, results)):
         with column, st.container(border=True, key=f"{key}_cmp_{index}"):
             st.markdown(f"**{result.mode.label}** · {code_span(result.requested_model)}")
             if result.text:
-                st.markdown(fmt.safe_markdown(result.text))
+                st.markdown(md.safe_markdown(result.text))
             answer_measurements(result, table, key=f"{key}_cmp_{index}")

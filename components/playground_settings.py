@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from routerlens import text as fmt
-from routerlens.performance import ProviderTable
+from routerlens import formatting as fmt
+from routerlens.providers import ProviderTable
 from routerlens.routing import RequestSpec, RoutingMode
 from routerlens.routing_pick import Candidate, likely_picks
 

@@ -7,9 +7,11 @@ from decimal import Decimal
 
 import streamlit as st
 
-from routerlens import text as fmt
-from routerlens.calculator import CostLine, ModeCost, Workload, effective_blended_per_m, money
-from routerlens.performance import EffectivePricing, ProviderTable
+from routerlens import formatting as fmt
+from routerlens import text as md
+from routerlens.calculator import CostLine, ModeCost, Workload, effective_blended_per_m
+from routerlens.effective_pricing import EffectivePricing
+from routerlens.providers import ProviderTable
 from routerlens.pricing import blended_per_m, effective_input_per_m
 from routerlens.provenance import Sourced
 
@@ -21,11 +23,12 @@ UNKNOWN = "unknown"
 
 
 def _m(value: Decimal | None) -> str:
-    return fmt.per_m(value) if value is None else f"{money(value)}/M"
+    return fmt.per_m(value) if value is None else f"{fmt.money(value)}/M"
 
 
-def workload_inputs(*, key: str) -> Workload:
-    """Tokens in/out per request, requests per day and the cache-hit share."""
+def workload_inputs(*, caching_notes: list[str] = (), key: str) -> Workload:
+    """Tokens in/out per request, requests per day and the cache-hit share. ``caching_notes``: the
+    serving providers' documented caching rules, each with its source."""
     with st.container(border=True, key=f"{key}_inputs"):
         st.subheader("Your workload")
         cols = st.columns(4)
@@ -38,9 +41,11 @@ def workload_inputs(*, key: str) -> Workload:
         hit = cols[3].slider("Cache-hit share of input", min_value=0, max_value=100, value=50, step=1,
                              format="%d%%", key=f"{key}_hit",
                              help="Share of input tokens served from the prompt cache and billed at the "
-                                  "cached-input price. OpenAI caches prompts of 1,024+ tokens.")
+                                  "cached-input price.")
         st.caption("Caches do not transfer between providers: when routing moves you to another provider, "
                    "the first requests there are uncached. A month is 30 days.")
+        for note in caching_notes:
+            st.caption(md.escape_markdown_text(note))
     return Workload.of(int(tokens_in or 0), int(tokens_out or 0), int(per_day or 0), cache_hit_percent=int(hit))
 
 
@@ -68,6 +73,7 @@ def price_table(table: ProviderTable, effective: Sourced[EffectivePricing | None
         })
     with st.container(border=True, key=f"{key}_prices"):
         st.subheader("List price and effective price")
+        sourced_notice(table.endpoints, key=f"{key}_prices_notice")
         if rows:
             static_table(rows, key=f"{key}_prices_table")
         else:
@@ -88,10 +94,10 @@ def price_table(table: ProviderTable, effective: Sourced[EffectivePricing | None
 
 def _cost_row(line: CostLine) -> dict:
     return {
-        "Per request": money(line.per_request),
-        "Per 1,000 requests": money(None if line.per_request is None else line.per_request * 1000),
-        "Per day": money(line.per_day),
-        "Per month (30 d)": money(line.per_month),
+        "Per request": fmt.money(line.per_request),
+        "Per 1,000 requests": fmt.money(None if line.per_request is None else line.per_request * 1000),
+        "Per day": fmt.money(line.per_day),
+        "Per month (30 d)": fmt.money(line.per_month),
         "Blended 3:1 list": _m(line.blended_per_m),
         "Blended 3:1 after caching": _m(line.effective_blended_per_m),
         "Why unknown": line.why or "",
@@ -124,17 +130,18 @@ def cost_headline(lines: list[CostLine], workload: Workload, provenance, *, key:
     """The cheapest known provider's figures as cards."""
     known = [line for line in lines if line.per_request is not None]
     if not known:
-        st.info("No provider's cost can be computed for this workload (a needed price is unknown).",
+        st.info("No provider is known for this model in the current data source, so no cost can be computed."
+                if not lines else "No provider's cost can be computed for this workload (a needed price is unknown).",
                 icon=":material/help:")
         return
     best = min(known, key=lambda line: line.per_request)
     card_grid([
-        dict(label=f"Per request ({best.label})", value=money(best.per_request), provenance=provenance,
+        dict(label=f"Per request ({best.label})", value=fmt.money(best.per_request), provenance=provenance,
              help="Exact: uncached input × input price + cached input × cached price + output × output price "
                   "+ per-request fee."),
-        dict(label="Per day", value=money(best.per_day), provenance=provenance,
+        dict(label="Per day", value=fmt.money(best.per_day), provenance=provenance,
              help=f"{fmt.integer(int(workload.requests_per_day))} requests per day."),
-        dict(label="Per month", value=money(best.per_month), provenance=provenance, help="30 days."),
+        dict(label="Per month", value=fmt.money(best.per_month), provenance=provenance, help="30 days."),
         dict(label="Blended 3:1 price", value=_m(best.blended_per_m), provenance=provenance,
              help="(3 × input + 1 × output) / 4 per 1M tokens, the figure peers quote."),
     ], columns=4, key=f"{key}_headline")

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from routerlens import text as fmt
-from routerlens.performance import ProviderTable, data_policy_text, format_metric, status_text
+from routerlens import text as md
+from routerlens.metrics import format_metric
+from routerlens.providers import ProviderTable, data_policy_text, status_text
 from routerlens.pricing import blended_per_m
 from routerlens.routing_pick import Candidate, likely_picks
 
@@ -65,7 +66,7 @@ def providers_frame(table: ProviderTable) -> pd.DataFrame:
             "Data policy": data_policy_text(ep.data_policy),
             "Parameters": ", ".join(ep.supported_parameters) or UNKNOWN,
             "Performance source": perf.short_label() if perf else UNKNOWN,
-            "Status page": fmt.safe_url(row.directory.get("status_page_url")),
+            "Status page": md.safe_url(row.directory.get("status_page_url")),
         })
     frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
     numeric = [name for name, config in _COLUMNS.items() if config.get("type_config", {}).get("type") == "number"]
@@ -98,8 +99,9 @@ _COLUMNS = {
 }
 
 
-def providers_table(table: ProviderTable, *, model_id: str, key: str) -> None:
-    """The sortable table with a CSV download and the provenance of each source it merges."""
+def providers_table(table: ProviderTable, *, model_id: str, notes: list[str] = (), key: str) -> None:
+    """The sortable table with a CSV download and the provenance of each source it merges.
+    ``notes`` are sentences about its figures (sources that disagree, flags from elsewhere)."""
     with st.container(border=True, key=f"{key}_providers"):
         st.subheader("Who serves this model")
         sourced_notice(table.endpoints, key=f"{key}_ep_notice")
@@ -114,6 +116,8 @@ def providers_table(table: ProviderTable, *, model_id: str, key: str) -> None:
                                mime="text/csv", icon=":material/download:", key=f"{key}_csv")
             st.caption("Click a column header to sort. Percentiles follow OpenRouter's convention: pNN is the "
                        "value NN% of requests beat, so tok/s p90 is below p50 and TTFT p90 is above it.")
+            for note in [*notes, *table.deranked_notes()]:
+                st.caption(md.escape_markdown_text(note))
         with st.container(horizontal=True, key=f"{key}_sources"):
             st.caption("Prices, limits, uptime:")
             provenance_badge(table.endpoints.provenance, key=f"{key}_ep_prov")
@@ -126,7 +130,7 @@ def providers_table(table: ProviderTable, *, model_id: str, key: str) -> None:
 
 def routing_picks(table: ProviderTable, *, key: str) -> None:
     """What each routing mode would likely pick right now, from the table's figures."""
-    candidates = [Candidate.from_endpoint(row.endpoint) for row in table.rows]
+    candidates = [Candidate.from_endpoint(endpoint) for endpoint in table.endpoint_list]
     picks = likely_picks(candidates)
     rows = [{
         "Mode": mode.label,
@@ -166,7 +170,7 @@ def endpoint_summary_panel(table: ProviderTable, *, key: str) -> None:
                      column_config={"Average uptime %": st.column_config.NumberColumn(format="%.4f"),
                                     "Requests": st.column_config.NumberColumn(format="localized")})
         if total:
-            shares = ", ".join(f"{fmt.escape_markdown_text(item.provider_name)} "
+            shares = ", ".join(f"{md.escape_markdown_text(item.provider_name)} "
                                f"{(item.request_count or 0) / total:.1%}" for item in summary.value)
             st.caption(f"Share of requests in that window: {shares}.")
         provenance_badge(summary.provenance, key=f"{key}_summary_prov")

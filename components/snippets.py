@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from routerlens import text as fmt
+from routerlens import text as md
 from routerlens.routing import RequestSpec, RoutingMode
 from routerlens.provenance import Sourced
 from routerlens.snippets import KEY_ENV, Snippet, SnippetOptions
@@ -62,7 +62,7 @@ def snippet_options(*, base_url: str, key: str) -> tuple[str, SnippetOptions]:
 
 def request_summary(spec: RequestSpec, body: dict, *, from_playground: bool, key: str) -> None:
     with st.container(border=True, key=f"{key}_summary"):
-        st.markdown(f"**Model string:** `{fmt.escape_markdown_text(spec.model)}` · **Mode:** {spec.mode.label}")
+        st.markdown(f"**Model string:** `{md.escape_markdown_text(spec.model)}` · **Mode:** {spec.mode.label}")
         st.caption("Parameters come from the Playground's current settings." if from_playground else
                    "Default parameters (open the Playground to tune them; this page follows).")
         with st.expander("JSON body sent to `POST /chat/completions`", key=f"{key}_body_exp"):

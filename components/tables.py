@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from routerlens import text as fmt
+from routerlens import text as md
 
 _NUMERIC = r"^[\s$€£+\-−]*[\d.,]+\s*(%|[KMB]|ms|s|×|/s|/M)?$"
 
@@ -30,7 +30,7 @@ class Link:
 
 
 def _link_target(url: str | None) -> str | None:
-    safe = fmt.safe_url(url, base="")  # absolute http(s) only: no base, so relative paths are refused
+    safe = md.safe_url(url, base="")  # absolute http(s) only: no base, so relative paths are refused
     if safe is None:
         return None
     # Characters that could end the link destination or the table cell early are percent-encoded.
@@ -47,11 +47,11 @@ def markdown_table(rows: Sequence[Mapping[str, object]], *, missing: str = "unkn
 
     def cell(value: object) -> str:
         if isinstance(value, Link):
-            text = fmt.escape_markdown_text(" ".join(value.text.split())) or " "
+            text = md.escape_markdown_text(" ".join(value.text.split())) or " "
             target = _link_target(value.url)
             return f"[{text}]({target})" if target else text
         text = missing if value is None else str(value)
-        return fmt.escape_markdown_text(" ".join(text.split())) or " "
+        return md.escape_markdown_text(" ".join(text.split())) or " "
 
     def numeric(column: str) -> bool:
         # "unknown" and dashes say a figure is missing; they do not make a column text.
@@ -80,10 +80,10 @@ def static_table(rows: Sequence[Mapping[str, object]], *, missing: str = "unknow
     first = next(iter(rows[0]))
     listed = []
     for column in notes:
-        lines = [f"**{fmt.escape_markdown_text(str(row.get(first)))}**: {fmt.escape_markdown_text(str(row[column]))}"
+        lines = [f"**{md.escape_markdown_text(str(row.get(first)))}**: {md.escape_markdown_text(str(row[column]))}"
                  for row in rows if row.get(column)]
         if lines:
-            listed.append(f"{fmt.escape_markdown_text(column)}:  \n" + "  \n".join(lines))
+            listed.append(f"{md.escape_markdown_text(column)}:  \n" + "  \n".join(lines))
     rows = [{column: value for column, value in row.items() if column not in notes} for row in rows]
     st.markdown(markdown_table(rows, missing=missing))
     for text in listed:

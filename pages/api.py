@@ -6,6 +6,7 @@ import streamlit as st
 from components import snippets as panels
 from components.context import get_context
 from routerlens import snippets
+from routerlens.providers import endpoints
 from routerlens.text import escape_markdown_text
 
 ctx = get_context()
@@ -13,7 +14,7 @@ st.title(f"API · {escape_markdown_text(ctx.model_id)}")
 st.caption("OpenRouter speaks the OpenAI Chat Completions API: swap the base URL, keep your code.")
 
 spec, from_playground = panels.base_spec(ctx.model_id)
-slugs = ctx.service.endpoints(ctx.model_id).map(lambda endpoints: [e.routing_slug for e in endpoints])
+slugs = endpoints(ctx.service, ctx.model_id).map(lambda found: [e.routing_slug for e in found])
 with st.container(border=True, key="api_routing"):
     spec = panels.routing_controls(spec, slugs, key="api")
 prompt, options = panels.snippet_options(base_url=ctx.settings.base_url, key="api")

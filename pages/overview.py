@@ -4,6 +4,7 @@ import streamlit as st
 
 from components import model_panels as panels
 from components.context import get_context, require_model
+from routerlens import benchmarks, catalog, providers
 from routerlens.text import linked_model_ids
 
 ctx = get_context()
@@ -11,17 +12,18 @@ service = ctx.service
 model = require_model(ctx, key="overview")
 
 m = model.value
+endpoints = providers.endpoints(service, ctx.model_id)
 panels.model_header(m, model.provenance, key="ov")
-panels.spec_cards(m, model.provenance, key="ov")
+panels.spec_cards(m, model.provenance, image_note=catalog.image_price_disagreement(model, endpoints), key="ov")
 
-description = service.full_description(m, model.provenance)
+description = catalog.full_description(service, m, model.provenance)
 others = [o for o in (service.model(i).value for i in linked_model_ids(description.value)) if o and o.id != m.id]
 
 left, right = st.columns([3, 2])
 with left:
     panels.description_panel(description, key="ov")
-    panels.providers_summary(service.endpoints(ctx.model_id), key="ov")
+    panels.providers_summary(endpoints, key="ov")
 with right:
-    panels.claims_panel(m, description.value, others, service.launch_evals(m.id), model.provenance, key="ov")
+    panels.claims_panel(m, description.value, others, benchmarks.launch_evals(service, m.id), model.provenance, key="ov")
     panels.parameters_panel(m, model.provenance, key="ov")
-panels.history_panel(service.spec_history(m.id), key="ov")
+panels.history_panel(catalog.spec_history(service, m.id), key="ov")

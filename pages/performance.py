@@ -4,7 +4,8 @@ import streamlit as st
 
 from components import performance as panels
 from components.context import get_context
-from routerlens.performance import METRICS, metric_series, provider_table
+from routerlens.metrics import METRICS, metric_series
+from routerlens.providers import provider_table
 
 ctx = get_context()
 st.title("Performance")

@@ -6,15 +6,17 @@ import streamlit as st
 from components import pricing as panels
 from components.context import get_context
 from routerlens.calculator import mode_costs, provider_costs
-from routerlens.performance import effective_pricing, provider_table
+from routerlens.catalog import caching_notes, caching_rules
+from routerlens.effective_pricing import effective_pricing
+from routerlens.providers import provider_table
 
 ctx = get_context()
 st.title("Pricing")
 st.caption("Exact decimal arithmetic on OpenRouter's per-token prices: the figures match hand calculation.")
 
 table = provider_table(ctx.service, ctx.model_id)
-workload = panels.workload_inputs(key="price")
-endpoints = [row.endpoint for row in table.rows]
+endpoints = table.endpoint_list
+workload = panels.workload_inputs(caching_notes=caching_notes(caching_rules(ctx.service).value, endpoints), key="price")
 lines = provider_costs(endpoints, workload)
 panels.cost_headline(lines, workload, table.endpoints.provenance, key="price")
 panels.price_table(table, effective_pricing(ctx.service, ctx.model_id), workload, key="price")

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from components import providers as panels
-from components.context import get_context
-from routerlens.performance import provider_table
+from components.context import current_model, get_context
+from routerlens.catalog import image_price_disagreement
+from routerlens.providers import provider_table
 
 ctx = get_context()
 st.title("Providers")
@@ -12,6 +13,7 @@ st.caption(f"Who serves `{ctx.model_id}` through OpenRouter, merged from the doc
            "website's per-endpoint stats. Each source carries its own badge.")
 
 table = provider_table(ctx.service, ctx.model_id)
-panels.providers_table(table, model_id=ctx.model_id, key="prov")
+image_note = image_price_disagreement(current_model(ctx), table.endpoints)
+panels.providers_table(table, model_id=ctx.model_id, notes=[image_note] if image_note else [], key="prov")
 panels.routing_picks(table, key="prov")
 panels.endpoint_summary_panel(table, key="prov")

@@ -5,7 +5,8 @@ import streamlit as st
 
 from components import performance as panels
 from components.context import get_context
-from routerlens.performance import provider_table, uptime_daily, uptime_hourly
+from routerlens.providers import provider_table
+from routerlens.uptime import uptime_daily, uptime_hourly
 
 ctx = get_context()
 st.title("Uptime")
@@ -22,6 +23,6 @@ with st.container(border=True, key="up_hourly_box"):
     if labels:
         choice = st.selectbox("Provider", labels, key="up_provider") or labels[0]
         row = table.rows[labels.index(choice)]
-        panels.uptime_strip(uptime_hourly(ctx.service, row), hourly=True, key="up_hourly")
+        panels.uptime_strip(uptime_hourly(ctx.service, table, row), hourly=True, key="up_hourly")
     else:
         st.caption("No provider is known for this model in the current data source.")

@@ -11,10 +11,10 @@ Definitions (used in code, on screen and in the docs alike):
 * **Rank** = 1 + number of rated models with a strictly higher score (ties share a rank).
 * A null score is "not rated", never 0; a model absent from the list is "not in the list".
 
-Live data comes from ``GET /api/v1/models`` (its ``benchmarks.artificial_analysis`` field) or,
-with an API key, ``GET /api/v1/benchmarks?source=artificial-analysis``; offline from the bundled
-full model list. OpenAI's launch evaluations exist for gpt-4o-mini alone, so they have a score
-but no percentile.
+The scores come from ``GET /api/v1/models`` (its ``benchmarks.artificial_analysis`` field, or
+the bundled full model list) or, with an API key, ``GET /api/v1/benchmarks?source=artificial-analysis``.
+OpenAI's launch evaluations exist for gpt-4o-mini alone (the bundled manifest says which ids they
+cover), so they have a score but no percentile.
 """
 
 from __future__ import annotations
@@ -24,10 +24,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import routes
+from .ids import ModelRef
 from .parse import ParseError, as_dict, to_float, to_str
 from .provenance import Sourced
 from .schema import Model
-from .service import DataService, LiveRoute, register_live_routes
+from .service import DataService, Want
+from .snapshot import Bundled
 
 
 @dataclass(frozen=True)
@@ -193,40 +196,40 @@ def identity_of(model: Model) -> str:
 
 # --- data access ---------------------------------------------------------------------------------
 
-def benchmarks_route() -> LiveRoute:
-    return LiveRoute.api("/benchmarks", {"source": "artificial-analysis"}, auth=True)
-
-
 def score_table(service: DataService) -> Sourced[ScoreTable]:
-    """The comparison set. With an API key, OpenRouter's benchmarks dataset; without one (or when
-    that call fails), the model list's ``benchmarks`` field — live, or the bundled snapshot."""
+    """The comparison set: OpenRouter's benchmarks dataset (it needs a key); otherwise, or when
+    that dataset fails or is empty, the model list's ``benchmarks`` field."""
+    dataset = service.get(Want("benchmarks dataset", parse_benchmarks, ScoreTable(), live=(routes.benchmarks(),),
+                               optional=True))
+    if dataset.ok and any(dataset.value.scores.values()):
+        return dataset
     notice = None
-    if service.settings.has_key and service.uses_live:
-        dataset = service.fetch(live=benchmarks_route(), snapshot_path=None, parse=parse_benchmarks,
-                                default=ScoreTable(), what="benchmarks dataset")
-        if dataset.ok and any(dataset.value.scores.values()):
-            return dataset
+    if dataset.notice or dataset.ok:
         notice = (dataset.notice or "The benchmarks dataset was empty.") + " Using the model list's scores instead."
     listing = service.models()
     table = listing.map(table_from_models)
     return table.with_notice(" ".join(part for part in (notice, listing.notice) if part) or None)
 
 
-def placements(service: DataService, model: Model) -> Sourced[list[Placement]]:
-    table = score_table(service)
-    return table.map(lambda t: t.placements(identity_of(model), model.aa_indices))
+def parse_launch_evals(payload: Any) -> dict[str, float]:
+    """The bundled evals file: scores (percent) under its ``openai_simple_evals_…`` object."""
+    block = next((value for key, value in as_dict(payload).items() if key.startswith("openai_simple_evals")), None)
+    if not isinstance(block, dict):
+        raise ParseError("no simple-evals block")
+    return {k: float(v) for k, v in block.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
 
-def launch_scores(service: DataService, model_id: str) -> Sourced[list[tuple[BenchmarkInfo, float]]]:
+def launch_evals(service: DataService, model_id: str | ModelRef) -> Sourced[dict[str, float] | None]:
+    """OpenAI's published launch-day evaluations (percent), for the models the data says they
+    cover. They are of the model itself, so a variant (``:batch``) shares its base model's."""
+    ref = ModelRef.of(model_id)
+    return service.get(Want(f"launch evaluations for {ref.base}", parse_launch_evals, None,
+                            bundled=Bundled.at("#launch_evals", {"model": ref.base}), optional=True))
+
+
+def launch_scores(service: DataService, model_id: str | ModelRef) -> Sourced[list[tuple[BenchmarkInfo, float]]]:
     """OpenAI's published launch evaluations, in a fixed order, labelled."""
-    evals = service.launch_evals(model_id)
+    evals = launch_evals(service, model_id)
     rows = [(info, float(evals.value[name])) for name, info in LAUNCH_EVALS.items()
             if evals.value and evals.value.get(name) is not None]
     return evals.map(lambda _: rows)
-
-
-def _live_routes(service: DataService, model_id: str) -> list[LiveRoute]:
-    return [benchmarks_route()] if service.settings.has_key else []
-
-
-register_live_routes(_live_routes)

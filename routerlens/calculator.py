@@ -15,7 +15,6 @@ from .pricing import BLEND_INPUT_WEIGHT, BLEND_OUTPUT_WEIGHT, D, blended_per_m, 
 from .routing import RoutingMode
 from .routing_pick import Candidate, Pick, likely_picks
 from .schema import Endpoint
-from .text import usd
 
 DAYS_PER_MONTH = 30
 
@@ -132,14 +131,3 @@ def mode_costs(endpoints: list[Endpoint], workload: Workload, *, pinned: str | N
                          why=_unknown_reason(endpoint, workload) if endpoint else "")
         out.append(ModeCost(mode, pick, line))
     return out
-
-
-def money(value: Decimal | None, *, unknown: str = "unknown") -> str:
-    """USD for display without rounding away what the math computed: every significant decimal
-    up to 10 places, at least 2 ($0.7125, $0.0000075, $21.375, $12.40)."""
-    if value is None:
-        return unknown
-    normal = D(value).normalize()
-    exponent = normal.as_tuple().exponent
-    places = min(10, max(2, -exponent if isinstance(exponent, int) and exponent < 0 else 0))
-    return usd(normal, places=places)

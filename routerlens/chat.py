@@ -38,7 +38,7 @@ from .images import PreparedImage
 from .parse import as_dict, to_decimal, to_int, to_str
 from .routing import RequestSpec, RoutingMode
 from .schema import Endpoint
-from .text import usd
+from .formatting import integer, money, number, seconds
 
 CHAT_PATH = "/chat/completions"
 CHAT_ROUTE = "POST /api/v1/chat/completions"
@@ -484,15 +484,15 @@ def compare_with_published(result: ChatResult, endpoints: list[Endpoint]) -> lis
     if latency is not None and result.ttft_s is not None:
         mine = result.ttft_s * 1000
         word = "faster than" if mine < latency else "slower than" if mine > latency else "equal to"
-        lines.append(f"Time to first token {mine:,.0f} ms: {word} {endpoint.provider_name}'s published median "
-                     f"({latency:,.0f} ms, last 30 min).")
+        lines.append(f"Time to first token {number(mine, places=0)} ms: {word} {endpoint.provider_name}'s "
+                     f"published median ({number(latency, places=0)} ms, last 30 min).")
     throughput = endpoint.throughput_30m.p50 if endpoint.throughput_30m else None
     mine_tps = result.tokens_per_s_end_to_end
     if throughput is not None and mine_tps is not None:
         word = "faster than" if mine_tps > throughput else "slower than" if mine_tps < throughput else "equal to"
         note = " Short answers read slow: the time to first token dominates them." if word == "slower than" else ""
-        lines.append(f"Throughput {mine_tps:,.1f} tok/s end-to-end: {word} the published median "
-                     f"({throughput:,.1f} tok/s).{note}")
+        lines.append(f"Throughput {number(mine_tps)} tok/s end-to-end: {word} the published median "
+                     f"({number(throughput)} tok/s).{note}")
     return lines
 
 
@@ -557,14 +557,14 @@ def conversation_markdown(turns: list[Turn], spec: RequestSpec) -> str:
 def measurement_summary(result: ChatResult) -> str:
     """One line: provider, TTFT, total, speeds (labelled), tokens, cost, generation id."""
     parts = [f"Served by {result.provider or 'unknown provider'} ({result.mode.label})"]
-    parts.append(f"TTFT {_secs(result.ttft_s)}" if result.streamed else "TTFT n/a (not streamed)")
-    parts.append(f"total {_secs(result.total_s)}")
+    parts.append(f"TTFT {seconds(result.ttft_s)}" if result.streamed else "TTFT n/a (not streamed)")
+    parts.append(f"total {seconds(result.total_s)}")
     e2e, after = result.tokens_per_s_end_to_end, result.tokens_per_s_after_first
-    parts.append(f"{e2e:.1f} tok/s end-to-end" if e2e is not None else "tok/s end-to-end unknown")
+    parts.append(f"{number(e2e)} tok/s end-to-end" if e2e is not None else "tok/s end-to-end unknown")
     if result.streamed:
-        parts.append(f"{after:.1f} tok/s after first token" if after is not None else "tok/s after first token unknown")
-    parts.append(f"tokens in {_count(result.prompt_tokens)} / out {_count(result.completion_tokens)} "
-                 f"(cached {_count(result.cached_tokens)}, reasoning {_count(result.reasoning_tokens)})")
+        parts.append(f"{number(after)} tok/s after first token" if after is not None else "tok/s after first token unknown")
+    parts.append(f"tokens in {integer(result.prompt_tokens)} / out {integer(result.completion_tokens)} "
+                 f"(cached {integer(result.cached_tokens)}, reasoning {integer(result.reasoning_tokens)})")
     parts.append(f"cost {cost_text(result.cost)}")
     if result.generation_id:
         parts.append(f"id {result.generation_id}")
@@ -573,19 +573,5 @@ def measurement_summary(result: ChatResult) -> str:
 
 def cost_text(cost: Decimal | None) -> str:
     """Tiny costs keep two significant digits ($0.0000036), never rounded to $0.00."""
-    if cost is None:
-        return "unknown"
-    if cost == 0:
-        return "$0"
-    return usd(cost, places=min(12, max(2, 1 - cost.adjusted())))
-
-
-def _secs(value: float | None) -> str:
-    if value is None:
-        return "unknown"
-    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
-
-
-def _count(value: int | None) -> str:
-    return "unknown" if value is None else f"{value:,}"
+    return money(cost, significant=2)
 

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import datetime as dt
 import email.utils
 import json
@@ -142,7 +141,7 @@ class _HostHealth:
 
 
 class OpenRouterClient:
-    """Synchronous client; ``get_many`` runs several GETs concurrently on a thread pool."""
+    """Synchronous client, safe to share between threads (the service fetches routes concurrently)."""
 
     def __init__(self, settings: Settings, *, transport: httpx.BaseTransport | None = None,
                  unreachable_cooldown: float = UNREACHABLE_COOLDOWN_S):
@@ -201,23 +200,6 @@ class OpenRouterClient:
         except (UnicodeDecodeError, ValueError) as exc:
             raise OpenRouterError(f"the server sent malformed JSON ({exc.__class__.__name__})", kind="parse") from None
         return Fetched(data=data, fetched_at=utcnow(), url=url, route=route)
-
-    def get_many(self, requests: Mapping[str, dict]) -> dict[str, Fetched | OpenRouterError]:
-        """Run several :meth:`get_json` calls at once. Values are results or errors, never raised."""
-        results: dict[str, Fetched | OpenRouterError] = {}
-        if not requests:
-            return results
-        with concurrent.futures.ThreadPoolExecutor(max_workers=min(8, len(requests))) as pool:
-            futures = {pool.submit(self.get_json, **kwargs): name for name, kwargs in requests.items()}
-            for future in concurrent.futures.as_completed(futures):
-                name = futures[future]
-                try:
-                    results[name] = future.result()
-                except OpenRouterError as exc:
-                    results[name] = exc
-                except Exception as exc:  # defensive: a bug must not take the page down
-                    results[name] = OpenRouterError(f"unexpected error: {exc.__class__.__name__}", kind="network")
-        return results
 
     def _request(self, method: str, url: str, *, params=None, headers=None, json_body=None,
                  deadline_s: float | None = None) -> tuple[bytes, httpx.Headers]:

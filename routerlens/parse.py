@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .ids import ROUTING_SUFFIXES
 from .schema import Endpoint, Model, Percentiles, Pricing
 
 
@@ -158,14 +159,6 @@ def parse_pricing(raw: Any, *, missing_is_zero: bool = True) -> Pricing:
 
 # --- models --------------------------------------------------------------------------------
 
-def _data(payload: Any, expect: type) -> Any:
-    if isinstance(payload, dict) and "data" in payload:
-        payload = payload["data"]
-    if not isinstance(payload, expect):
-        raise ParseError(f"expected {expect.__name__} under 'data', got {type(payload).__name__}")
-    return payload
-
-
 def parse_model(raw: Any) -> Model | None:
     raw = as_dict(raw)
     model_id = to_str(raw.get("id")) or to_str(raw.get("slug"))
@@ -274,7 +267,24 @@ def parse_endpoint(raw: Any) -> Endpoint | None:
         supports_implicit_caching=to_bool(raw.get("supports_implicit_caching")),
         is_deranked=to_bool(raw.get("is_deranked")),
         data_policy=policy,
+        variant=endpoint_variant(raw),
     )
+
+
+def endpoint_variant(raw: dict) -> str | None:
+    """The variant an endpoint serves: its ``variant`` field (website routes), else a ``:suffix``
+    on ``model_variant_slug``, ``model_id`` or the ``"Provider | model:suffix"`` name; ``None``
+    when the source does not say (routing shortcuts such as ``:nitro`` are not variants)."""
+    variant = to_str(raw.get("variant"))
+    if variant and variant.strip():
+        return variant.strip().lower()
+    name = to_str(raw.get("name")) or ""
+    for candidate in (raw.get("model_variant_slug"), raw.get("model_id"), name.split("|", 1)[1] if "|" in name else None):
+        if isinstance(candidate, str) and ":" in candidate:
+            suffix = candidate.rsplit(":", 1)[1].strip().lower()
+            if suffix and suffix not in ROUTING_SUFFIXES:
+                return suffix
+    return None
 
 
 def parse_endpoints(payload: Any) -> list[Endpoint]:
@@ -299,20 +309,3 @@ def split_series_key(key: str) -> tuple[str, str | None]:
         head, tail = key.split("::", 1)
         return head, tail or None
     return key, None
-
-
-def parse_comparison_series(payload: Any) -> list[tuple[dt.datetime, str, float | None]]:
-    """``{"data": [{"x": "2025-04-21 00:00:00", "y": {"<uuid>": 61.3}}]}`` → rows of
-    (time, endpoint key, value). Unknown keys and null values are kept as ``None`` values so a
-    gap stays visible; points with an unreadable time are skipped."""
-    data = _data(payload, list)
-    rows: list[tuple[dt.datetime, str, float | None]] = []
-    for point in data:
-        point = as_dict(point)
-        when = to_datetime(point.get("x"))
-        series = point.get("y")
-        if when is None or not isinstance(series, dict):
-            continue
-        for key, value in series.items():
-            rows.append((when, str(key), to_float(value)))
-    return rows

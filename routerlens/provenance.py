@@ -8,7 +8,7 @@ what was asked for (a live call failed and the snapshot stands in), a human-read
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Generic, TypeVar
 
@@ -31,10 +31,28 @@ class Provenance:
     """ISO date (snapshot capture date) or ISO datetime in UTC (live fetch time)."""
     url: str | None = None
     note: str | None = None
+    caveats: tuple[str, ...] = ()
+    """Short lines a chart drawn from this value must carry (e.g. how a simulation was made)."""
 
     @property
     def is_simulated(self) -> bool:
         return self.kind is Kind.SIMULATED
+
+    @property
+    def date(self) -> dt.date | None:
+        """The day the figures are from (capture date, fetch date); ``None`` if unreadable.
+        A month-only capture (``2025-04``) reads as the first of that month."""
+        text = self.as_of.strip()
+        try:
+            return dt.date.fromisoformat(text[:10]) if len(text) >= 10 else dt.date.fromisoformat(text[:7] + "-01")
+        except ValueError:
+            return None
+
+    def same_period(self, other: Provenance, *, days: int = 31) -> bool:
+        """Whether two values describe the same time (their dates at most ``days`` apart): figures
+        from different periods must not be merged as if they were one measurement."""
+        mine, theirs = self.date, other.date
+        return mine is not None and theirs is not None and abs((mine - theirs).days) <= days
 
     def short_label(self) -> str:
         if self.kind is Kind.LIVE:
@@ -44,6 +62,11 @@ class Provenance:
         if self.kind is Kind.SIMULATED:
             return "Simulated · not real data"
         return "No data"
+
+    def brief(self) -> str:
+        """The label plus the first source's name: "Snapshot · as of 2025-06-27, SiddarthNach/Modelz.io"."""
+        first = self.source.split(";", 1)[0].split(" @ ", 1)[0].strip()
+        return f"{self.short_label()}, {first}" if first else self.short_label()
 
     def long_label(self) -> str:
         parts = [self.short_label(), f"source: {self.source}"]
@@ -57,12 +80,13 @@ class Provenance:
         return Provenance(Kind.LIVE, route, when.isoformat(), url=url)
 
     @staticmethod
-    def simulated(seeded_from: str) -> Provenance:
+    def simulated(seeded_from: str, *, caveats: tuple[str, ...] = ()) -> Provenance:
         return Provenance(
             Kind.SIMULATED,
             "deterministic generator (routerlens.simulated)",
             utcnow().date().isoformat(),
             note=f"Simulated for demos, seeded from {seeded_from}. Not a measurement.",
+            caveats=tuple(caveats),
         )
 
     @staticmethod
@@ -77,7 +101,6 @@ class Sourced(Generic[T]):
     value: T
     provenance: Provenance
     notice: str | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -87,7 +110,7 @@ class Sourced(Generic[T]):
         return replace(self, notice=notice)
 
     def map(self, fn) -> Sourced:
-        return Sourced(fn(self.value), self.provenance, self.notice, dict(self.extra))
+        return Sourced(fn(self.value), self.provenance, self.notice)
 
 
 def utcnow() -> dt.datetime:

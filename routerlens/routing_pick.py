@@ -22,7 +22,7 @@ from decimal import Decimal
 from .pricing import blended_per_m
 from .routing import RoutingMode
 from .schema import Endpoint
-from .text import usd
+from .formatting import money, number
 
 STABLE_UPTIME = 95.0
 """Below this recent uptime (%) a provider counts as having a significant outage."""
@@ -41,6 +41,8 @@ class Candidate:
     uptime: float | None = None
     status: int | None = None
     is_deranked: bool | None = None
+    deranked_source: str | None = None
+    """Where the deranked flag came from when not from the endpoint's own source."""
 
     @property
     def degraded(self) -> bool:
@@ -59,7 +61,7 @@ class Candidate:
         return Candidate(tag=endpoint.routing_slug, provider=endpoint.provider_name,
                          price=price if price is not None else blended_per_m(endpoint.pricing),
                          throughput=thr, latency=lat, uptime=uptime, status=endpoint.status,
-                         is_deranked=endpoint.is_deranked)
+                         is_deranked=endpoint.is_deranked, deranked_source=endpoint.deranked_source)
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def _product(values) -> Decimal:
 
 def _why_fallback(candidate: Candidate) -> str:
     if candidate.is_deranked:
-        return "deranked"
+        return f"deranked per {candidate.deranked_source}" if candidate.deranked_source else "deranked"
     if candidate.degraded:
         return "degraded status"
     if not candidate.stable:
@@ -165,9 +167,9 @@ def likely_pick(mode: RoutingMode, candidates: Iterable[Candidate], *, pinned: s
     if mode is RoutingMode.NITRO:
         key = (lambda c: -c.throughput if c.throughput is not None else None)
         return _sorted_pick(mode, items, key, "highest p50 throughput", "throughput",
-                            lambda c: f"{c.throughput:,.1f} tok/s")
+                            lambda c: f"{number(c.throughput)} tok/s")
     if mode is RoutingMode.FLOOR:
-        return _sorted_pick(mode, items, lambda c: c.price, "lowest price", "price", lambda c: usd(c.price.normalize()))
+        return _sorted_pick(mode, items, lambda c: c.price, "lowest price", "price", lambda c: money(c.price))
     key = (lambda c: (c.degraded, -(c.uptime if c.uptime is not None else 0), -(c.throughput or 0)))
     ranked = sorted(items, key=key)
     return Pick(mode, tuple(ranked),

@@ -128,7 +128,12 @@ class Endpoint:
     request_count: int | None = None
     supports_implicit_caching: bool | None = None
     is_deranked: bool | None = None
+    deranked_source: str | None = None
+    """Where ``is_deranked`` came from when another source than this endpoint's own supplied it
+    (it decides routing estimates, so it is shown with them)."""
     data_policy: dict = field(default_factory=dict)
+    variant: str | None = None
+    """The model variant this endpoint serves, when the source says (``standard``, ``batch``, …)."""
 
     @property
     def routing_slug(self) -> str:

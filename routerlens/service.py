@@ -1,75 +1,117 @@
-"""The one interface pages use: ask for data, get it back with its provenance.
+"""The source rule: where every figure comes from is decided here, and only here.
 
-:class:`DataService` hides where data comes from. In *Auto* mode each section tries OpenRouter
-live and, if that call fails, falls back to the bundled snapshot and says so in
-``Sourced.notice``; *Live* mode never falls back (a failure is a notice and an empty value);
-*Offline* mode never touches the network. Nothing here raises for a failed or malformed source.
+A domain module describes *what* it wants in a :class:`Want`: the live routes that publish it
+(from :mod:`routerlens.routes`), where the bundled snapshot keeps it, how to parse an answer, and,
+for charts that no real source offers offline, how to simulate a stand-in from real figures.
+:meth:`DataService.get` decides *from where*, trying the sources in a fixed order per data mode:
 
-Live results are kept in a small thread-safe TTL cache (successes for ``ttl`` seconds, failures
-for ``error_ttl`` seconds so a dead server is not hammered), and :meth:`prefetch` fills it for
-several routes concurrently.
+============  ======================================================
+Data mode     Sources, in order
+============  ======================================================
+Auto          live → bundled snapshot → simulated
+Offline       bundled snapshot → simulated (no network at all)
+Live          live only; a figure no live route publishes (a
+              bundled-only section such as the spec history) is
+              still read from the snapshot, and says so in its badge
+============  ======================================================
+
+The first source with a usable answer wins; the value comes back as :class:`Sourced`, with its
+provenance and a notice saying why an earlier source was passed over. A new source (a recording,
+say) joins by adding a reader here and a place in :data:`ORDER`; no domain module changes.
+Nothing here raises for a failed or malformed source.
+
+Live answers are kept in a small thread-safe TTL cache (each route's own TTL; failures for
+``error_ttl`` seconds so a dead server is not hammered), and :meth:`prefetch` fills it for several
+routes concurrently.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
-import re
+import functools
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
+from . import routes
 from .client import Fetched, OpenRouterClient, OpenRouterError
 from .config import DataMode, Settings
-from .parse import ParseError, parse_endpoints, parse_models
-from .provenance import Provenance, Sourced
-from .schema import Endpoint, Model
-from .snapshot import SnapshotEntry, SnapshotSource
+from .ids import ModelRef
+from .parse import ParseError, parse_models
+from .provenance import Provenance, Sourced, utcnow
+from .routes import LiveRoute
+from .schema import Model
+from .snapshot import Bundled, SnapshotEntry, SnapshotSource
 
 T = TypeVar("T")
 
-LIVE_TTL_S = 300.0
-_ROUTE_PROVIDERS: list = []
-ROUTE_MODULES = ("routerlens.performance", "routerlens.usage", "routerlens.benchmarks")
-"""Modules that read further live routes; imported by :meth:`DataService.live_routes`."""
-
-
-def register_live_routes(provider) -> None:
-    """Modules that read more live routes (stats, activity, …) register a function
-    ``provider(service, model_id) -> list[LiveRoute]`` so :meth:`DataService.refresh_all` and
-    :meth:`DataService.live_routes` cover them too."""
-    if provider not in _ROUTE_PROVIDERS:
-        _ROUTE_PROVIDERS.append(provider)
-
-
 ERROR_TTL_S = 15.0
 MAX_CACHE_ENTRIES = 256
+READ_ERRORS = (ParseError, ValueError, TypeError, KeyError, AttributeError)
+
+LIVE, SNAPSHOT, SIMULATED = "live", "snapshot", "simulated"
+ORDER: dict[DataMode, tuple[str, ...]] = {
+    DataMode.AUTO: (LIVE, SNAPSHOT, SIMULATED),
+    DataMode.OFFLINE: (SNAPSHOT, SIMULATED),
+    DataMode.LIVE: (LIVE,),
+}
+"""Which sources each data mode reads, in order. The only place that knows."""
+
+
+class Unusable(ValueError):
+    """Raised by a :class:`Want`'s ``pick`` when an answer was read but does not hold what was
+    asked for (another variant's endpoints, a list without the model): that source is passed over
+    with this reason, like a failed one."""
 
 
 @dataclass(frozen=True)
-class LiveRoute:
-    """One live request. ``alternates`` are tried in order when a path answers 404 (the
-    website's routes moved from ``/api/frontend/...`` to ``/api/frontend/v1/...``)."""
+class Simulation(Generic[T]):
+    """A stand-in a domain module builds from real figures. ``seeded_from`` names those figures
+    with their source and date; ``caveats`` are the short lines its chart must carry (what was
+    assumed, where its dates end)."""
 
-    path: str
-    params: tuple[tuple[str, str], ...] = ()
-    site: bool = False
-    auth: bool = False
-    alternates: tuple[str, ...] = ()
+    value: T
+    seeded_from: str
+    caveats: tuple[str, ...] = ()
 
-    @staticmethod
-    def api(path: str, params: Mapping[str, Any] | None = None, *, auth: bool = False) -> LiveRoute:
-        return LiveRoute(path, tuple(sorted((k, str(v)) for k, v in (params or {}).items())), auth=auth)
 
-    @staticmethod
-    def website(paths: tuple[str, ...] | str, params: Mapping[str, Any] | None = None) -> LiveRoute:
-        paths = (paths,) if isinstance(paths, str) else tuple(paths)
-        return LiveRoute(paths[0], tuple(sorted((k, str(v)) for k, v in (params or {}).items())), site=True,
-                         alternates=paths[1:])
+@dataclass(frozen=True)
+class Want(Generic[T]):
+    """One figure a page needs, described without saying which source to use."""
 
-    def kwargs(self, path: str | None = None) -> dict:
-        return {"path": path or self.path, "params": dict(self.params) or None, "site": self.site, "auth": self.auth}
+    what: str
+    """In words, for notices: "per-provider stats for openai/gpt-4o-mini"."""
+    parse: Callable[[Any], Any]
+    """Payload → parsed value. A plain function (or a ``functools.partial`` of one with hashable
+    arguments) is memoised while its payload stays cached."""
+    default: T
+    live: tuple[LiveRoute, ...] = ()
+    """Routes that publish it, tried in order (the first usable answer wins)."""
+    bundled: Bundled | None = None
+    """Where the bundled snapshot keeps it (path + identity parameters), if anywhere."""
+    pick: Callable[[Any], T] | None = None
+    """Parsed value → the value wanted (cheap; may raise :class:`Unusable`)."""
+    simulate: Callable[[], Simulation[T] | None] | None = None
+    """How to simulate it from real figures when no real source has it; ``None`` = nothing to seed from."""
+    needs_data: bool = False
+    """An empty answer counts as no answer (the next source is tried)."""
+    absent_on_404: bool = False
+    """A live 404 is an answer: the thing does not exist (no fallback)."""
+    no_live: str | None = None
+    """Why no live route can be asked (e.g. an endpoint whose id is unknown)."""
+    optional: bool = False
+    """An extra whose absence is normal (a dataset that needs a key, facts bundled for a few
+    models only): when no source has it, say nothing unless a live fetch actually failed."""
+
+
+@dataclass(frozen=True)
+class _Miss:
+    source: str
+    reason: str
+    needs_key: bool = False
 
 
 @dataclass
@@ -83,8 +125,11 @@ class DataService:
     settings: Settings
     snapshot: SnapshotSource = field(default_factory=SnapshotSource)
     client: OpenRouterClient | None = None
-    ttl: float = LIVE_TTL_S
+    ttl: float | None = None
+    """Overrides every route's own TTL (tests)."""
     error_ttl: float = ERROR_TTL_S
+    order: dict[DataMode, tuple[str, ...]] = field(default_factory=lambda: dict(ORDER), repr=False)
+    """Which sources each mode reads, in order (:data:`ORDER`)."""
 
     def __post_init__(self) -> None:
         if self.client is None and self.settings.mode is not DataMode.OFFLINE:
@@ -94,15 +139,188 @@ class DataService:
         # 16 = the client's connection limit: every route of a cold refresh (14 today) runs at once.
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=16, thread_name_prefix="routerlens-live")
 
-    # -- plumbing ------------------------------------------------------------------------------
+    # -- the source rule --------------------------------------------------------------------------
 
     @property
     def mode(self) -> DataMode:
         return self.settings.mode
 
     @property
-    def uses_live(self) -> bool:
+    def can_send(self) -> bool:
+        """Whether requests may leave this process (not in Offline mode)."""
         return self.mode is not DataMode.OFFLINE and self.client is not None
+
+    def _readers(self) -> dict[str, Callable[[Want], Sourced | _Miss | None]]:
+        """One reader per source. Each returns a value with its provenance, a miss with its reason,
+        or ``None`` when the want does not concern that source."""
+        return {LIVE: self._read_live, SNAPSHOT: self._read_snapshot, SIMULATED: self._read_simulation}
+
+    def _order(self, want: Want) -> tuple[str, ...]:
+        order = self.order[self.mode]
+        if self.mode is DataMode.LIVE and not want.live and want.bundled is not None:
+            order = (*order, SNAPSHOT)  # bundled-only sections: no live route publishes them
+        return order
+
+    def get(self, want: Want[T]) -> Sourced[T]:
+        """The figure from the first source (in this mode's order) with a usable answer."""
+        readers = self._readers()
+        misses: list[_Miss] = []
+        for source in self._order(want):
+            outcome = readers[source](want)
+            if isinstance(outcome, Sourced):
+                return outcome if outcome.notice else outcome.with_notice(self._fallback_notice(want, source, misses))
+            if outcome is not None:
+                misses.append(outcome)
+        return Sourced(want.default, Provenance.nothing(_short_reason(misses)), notice=self._nothing_notice(want, misses))
+
+    def history(self, want: Want[T]) -> list[Sourced[T]]:
+        """Every dated capture of a figure, oldest first (the bundled captures at
+        ``want.bundled.path``); a capture that does not hold it is left out."""
+        out: list[Sourced[T]] = []
+        if want.bundled is None:
+            return out
+        for entry in self.snapshot.entries_for(want.bundled.path):
+            try:
+                value = self._read(("snapshot", entry.id), entry, want)
+            except (Unusable, *READ_ERRORS):
+                continue
+            if value is not None:
+                out.append(Sourced(value, entry.provenance))
+        return out
+
+    # -- readers: one per source ------------------------------------------------------------------
+
+    def _read_live(self, want: Want[T]) -> Sourced[T] | _Miss | None:
+        if not want.live:
+            return _Miss(LIVE, want.no_live) if want.no_live else None  # bundled-only: nothing to try
+        if self.client is None:
+            return _Miss(LIVE, "no network client")
+        misses: list[_Miss] = []
+        for route in want.live:
+            if route.needs_key and not self.settings.has_key:
+                misses.append(_Miss(LIVE, "it needs an OpenRouter API key", needs_key=True))
+                continue
+            result = self.live_get(route)
+            if isinstance(result, OpenRouterError):
+                if want.absent_on_404 and result.status == 404:
+                    return Sourced(want.default, Provenance.live(route.label()),
+                                   notice=f"OpenRouter has no {want.what} (HTTP 404).")
+                misses.append(_Miss(LIVE, result.short()))
+                continue
+            try:
+                value = self._read(("live", route), result, want)
+            except Unusable as exc:
+                misses.append(_Miss(LIVE, str(exc)))
+                continue
+            except READ_ERRORS as exc:
+                misses.append(_Miss(LIVE, f"the response could not be read ({exc})"))
+                continue
+            if want.needs_data and _empty(value):
+                misses.append(_Miss(LIVE, f"OpenRouter's answer has no {want.what}"))
+                continue
+            return Sourced(value, Provenance.live(_live_label(route, result.url), fetched_at=result.fetched_at,
+                                                  url=result.url))
+        keyless = [m for m in misses if not m.needs_key]
+        return _Miss(LIVE, "; ".join(m.reason for m in keyless)) if keyless else misses[0]
+
+    def _read_snapshot(self, want: Want[T]) -> Sourced[T] | _Miss | None:
+        if want.bundled is None:
+            return None
+        entry = self.snapshot.find(want.bundled)
+        if entry is None:
+            return _Miss(SNAPSHOT, f"the bundled snapshot has no {want.what}")
+        try:
+            value = self._read(("snapshot", entry.id), entry, want)
+        except Unusable as exc:
+            return _Miss(SNAPSHOT, f"the bundled snapshot has no {want.what} ({exc})")
+        except READ_ERRORS as exc:
+            return _Miss(SNAPSHOT, f"the snapshot file for {want.what} could not be read ({exc})")
+        if want.needs_data and _empty(value):
+            return _Miss(SNAPSHOT, f"the bundled snapshot has no {want.what}")
+        return Sourced(value, entry.provenance)
+
+    def _read_simulation(self, want: Want[T]) -> Sourced[T] | _Miss | None:
+        if want.simulate is None:
+            return None
+        simulation = want.simulate()
+        if simulation is None or _empty(simulation.value):
+            return _Miss(SIMULATED, "there is no real figure to simulate it from")
+        return Sourced(simulation.value, Provenance.simulated(simulation.seeded_from, caveats=simulation.caveats))
+
+    # -- notices ----------------------------------------------------------------------------------
+
+    def _why_not_live(self, want: Want, misses: list[_Miss]) -> str | None:
+        live = next((m for m in misses if m.source == LIVE), None)
+        if live is not None:
+            return f"Live {want.what} unavailable ({live.reason})"
+        if not want.live and want.no_live:
+            return _capital(want.no_live)
+        if self.mode is DataMode.OFFLINE and want.live:
+            return f"Offline mode: no live {want.what}"
+        return None
+
+    def _fallback_notice(self, want: Want, source: str, misses: list[_Miss]) -> str | None:
+        """Why the value is not from the first source: nothing to say for live; for the snapshot,
+        the live failure; for a simulation, every real source it stands in for."""
+        why = self._why_not_live(want, misses)
+        if source == LIVE or (source == SNAPSHOT and not any(m.source == LIVE for m in misses)):
+            return None
+        if source == SNAPSHOT:
+            return f"{why}; showing the bundled snapshot instead."
+        lead = why or f"No live {want.what}"
+        if any(m.source == SNAPSHOT for m in misses):
+            lead += ", and the bundled snapshot has none"
+        return f"{lead}. This chart is simulated from real figures instead; it is not a measurement."
+
+    def _nothing_notice(self, want: Want, misses: list[_Miss]) -> str | None:
+        """Why nothing is shown, with what would help."""
+        if want.optional and not any(m.source == LIVE and not m.needs_key for m in misses):
+            return None
+        keyed_only = (bool(want.live) and all(route.needs_key for route in want.live)
+                      and want.bundled is None and want.simulate is None)
+        if keyed_only and (self.mode is DataMode.OFFLINE or not self.settings.has_key):
+            if self.mode is DataMode.OFFLINE:
+                return (f"{_capital(want.what)} is a live dataset (no bundled copy): switch the data source to Auto or "
+                        "Live and add an API key to see it.")
+            return f"{_capital(want.what)} needs an OpenRouter API key (any key; add one in the sidebar)."
+        if self.mode is DataMode.LIVE:
+            live = next((m for m in misses if m.source == LIVE), None)
+            reason = live.reason if live else (want.no_live or "no live route publishes it")
+            return (f"Live {want.what} unavailable: {reason}. (Data source is forced to Live; switch to Auto to fall "
+                    "back to the bundled snapshot.)")
+        sentences = []
+        why = self._why_not_live(want, misses)
+        if why:
+            sentences.append(why + ".")
+        if want.bundled is not None:
+            sentences.append(f"The bundled snapshot has no {want.what}.")
+        if want.simulate is not None:
+            sentences.append("There is no real figure to simulate it from either, so nothing is drawn.")
+        return " ".join(sentences) or f"No source has {want.what}."
+
+    # -- reading and caching ----------------------------------------------------------------------
+
+    def _read(self, source_key: tuple, source: Fetched | SnapshotEntry, want: Want[T]) -> T:
+        parsed = self._parsed(source_key, source, want.parse)
+        return want.pick(parsed) if want.pick is not None else parsed
+
+    def _parsed(self, source_key: tuple, source: Fetched | SnapshotEntry, parse: Callable[[Any], Any]) -> Any:
+        """``parse`` applied to a cached response, memoised while that response stays cached (a
+        page asks for the model list several times per run; parsing 549 models each time showed
+        in the rerun time)."""
+        parse_key = _parse_key(parse)
+        if parse_key is None:
+            return parse(self._payload(source))
+        key = ("parsed", source_key, parse_key)
+        cached = self._cache_get(key)
+        if cached is not None and cached[0] is source:
+            return cached[1]
+        value = parse(self._payload(source))
+        self._cache_put(key, (source, value), self.ttl or routes.LIVE_TTL_S)
+        return value
+
+    def _payload(self, source: Fetched | SnapshotEntry) -> Any:
+        return source.data if isinstance(source, Fetched) else self.snapshot.load(source)
 
     def clear_cache(self) -> None:
         with self._lock:
@@ -123,16 +341,12 @@ class DataService:
                 self._cache.pop(oldest, None)
             self._cache[key] = _CacheItem(time.monotonic() + ttl, value)
 
-    def _store(self, route: LiveRoute, result: Fetched | OpenRouterError) -> None:
-        ttl = self.error_ttl if isinstance(result, OpenRouterError) else self.ttl
-        self._cache_put(("live", route), result, ttl)
-
     def live_get(self, route: LiveRoute) -> Fetched | OpenRouterError:
         """One live route, from the cache when fresh. Never raises."""
         cached = self._cache_get(("live", route))
         if cached is not None:
             return cached
-        if not self.uses_live:
+        if not self.can_send:
             return OpenRouterError("offline mode: live data is switched off", kind="offline")
         future = self._pool.submit(self._get_first, route)
         # A hard wall-clock bound on top of the client's own timeouts: even a DNS lookup that
@@ -142,241 +356,117 @@ class DataService:
             result = future.result(timeout=bound)
         except concurrent.futures.TimeoutError:
             result = OpenRouterError("the server did not answer in time", kind="timeout")
-        self._store(route, result)
+        ttl = self.error_ttl if isinstance(result, OpenRouterError) else (self.ttl or route.ttl)
+        self._cache_put(("live", route), result, ttl)
         return result
 
     def _get_first(self, route: LiveRoute) -> Fetched | OpenRouterError:
         result: Fetched | OpenRouterError = OpenRouterError("no route tried", kind="network")
         for path in (route.path, *route.alternates):
             try:
-                return self.client.get_json(**route.kwargs(path))
+                return self.client.get_json(path, dict(route.params) or None, site=route.site, auth=route.sends_key)
             except OpenRouterError as exc:
                 result = exc
                 if exc.status != 404:
                     break
         return result
 
-    def prefetch(self, routes: list[LiveRoute]) -> dict[LiveRoute, Fetched | OpenRouterError]:
+    def prefetch(self, wanted: list[LiveRoute]) -> dict[LiveRoute, Fetched | OpenRouterError]:
         """Fetch every route that is not cached yet, concurrently; then serve all from cache."""
-        missing = [r for r in dict.fromkeys(routes) if self._cache_get(("live", r)) is None]
-        if missing and self.uses_live:
+        wanted = [r for r in dict.fromkeys(wanted) if not (r.needs_key and not self.settings.has_key)]
+        missing = [r for r in wanted if self._cache_get(("live", r)) is None]
+        if missing and self.can_send:
             # One thread per route (up to the client's 16 connections): a cold refresh of every
             # route then takes about as long as the slowest one (bench/run.py measures it).
             with concurrent.futures.ThreadPoolExecutor(max_workers=min(16, len(missing))) as pool:
                 list(pool.map(self.live_get, missing))
-        return {route: self.live_get(route) for route in routes}
+        return {route: self.live_get(route) for route in wanted}
 
-    def _parsed(self, source_key: tuple, source: Fetched | SnapshotEntry, parse: Callable[[Any], T]) -> T:
-        """``parse`` applied to a cached response, memoised while that response stays cached (a
-        page asks for the model list several times per run; parsing 549 models each time showed
-        in the rerun time). Only plain functions are memoised: a closure may parse differently."""
-        if getattr(parse, "__closure__", None) or getattr(parse, "__name__", "") == "<lambda>":
-            return parse(source.data if isinstance(source, Fetched) else self.snapshot.load(source))
-        key = ("parsed", source_key, getattr(parse, "__module__", ""), getattr(parse, "__qualname__", ""))
-        cached = self._cache_get(key)
-        if cached is not None and cached[0] is source:
-            return cached[1]
-        value = parse(source.data if isinstance(source, Fetched) else self.snapshot.load(source))
-        self._cache_put(key, (source, value), self.ttl)
-        return value
-
-    def _snapshot_models(self, entry: SnapshotEntry) -> list[Model]:
-        return self._parsed(("snapshot", entry.id), entry, parse_models)
-
-    def fetch(
-        self,
-        *,
-        live: LiveRoute | None,
-        snapshot_path: str | None,
-        snapshot_params: Mapping[str, Any] | None = None,
-        parse: Callable[[Any], T],
-        default: T,
-        what: str,
-        definitive_404: bool = False,
-    ) -> Sourced[T]:
-        """The section-by-section source selection every data method goes through."""
-        notice = None
-        if live is not None and self.mode is not DataMode.OFFLINE:
-            result = self.live_get(live)
-            if isinstance(result, Fetched):
-                try:
-                    value = self._parsed(("live", live), result, parse)
-                    return Sourced(value, Provenance.live(_route_label(live), fetched_at=result.fetched_at, url=result.url))
-                except (ParseError, ValueError, TypeError, KeyError, AttributeError) as exc:
-                    result = OpenRouterError(f"the response could not be read ({exc})", kind="parse")
-            if definitive_404 and result.status == 404:
-                return Sourced(default, Provenance.live(_route_label(live)),
-                               notice=f"OpenRouter answered that {what} does not exist (HTTP 404).")
-            if self.mode is DataMode.LIVE:
-                return Sourced(default, Provenance.nothing(result.short()),
-                               notice=f"Live {what} unavailable: {result.short()}. (Data source is forced to Live; "
-                                      "switch to Auto to fall back to the bundled snapshot.)")
-            notice = f"Live {what} unavailable ({result.short()}); showing the bundled snapshot instead."
-        if snapshot_path is not None:
-            entry = self.snapshot.lookup(snapshot_path, dict(snapshot_params or {}))
-            if entry is not None:
-                try:
-                    return Sourced(self._parsed(("snapshot", entry.id), entry, parse), entry.provenance, notice=notice)
-                except (ParseError, ValueError, TypeError, KeyError) as exc:
-                    notice = f"{notice or ''} The snapshot file for {what} could not be read ({exc}).".strip()
-        missing = f"The bundled snapshot has no {what}."
-        return Sourced(default, Provenance.nothing("no source"), notice=f"{notice} {missing}" if notice else missing)
-
-    # -- routes ----------------------------------------------------------------------------------
-
-    @staticmethod
-    def models_route() -> LiveRoute:
-        return LiveRoute.api("/models", {"output_modalities": "all"})
-
-    @staticmethod
-    def endpoints_route(model_id: str) -> LiveRoute:
-        return LiveRoute.api(f"/models/{model_path(model_id)}/endpoints", auth=True)
-
-    # -- data ------------------------------------------------------------------------------------
+    # -- the model list and the model (everything else keys on them) -----------------------------
 
     def models(self) -> Sourced[list[Model]]:
-        return self.fetch(live=self.models_route(), snapshot_path="/api/v1/models", parse=parse_models,
-                          default=[], what="model list")
+        return self.get(Want("model list", parse_models, [], live=(routes.models(),),
+                             bundled=Bundled.at("/api/v1/models")))
 
-    def model(self, model_id: str) -> Sourced[Model | None]:
-        listing = self.models()
-        wanted = model_id.strip()
-        found = _find_model(listing.value, wanted)
-        if found is None and listing.provenance.kind.value == "live":
-            # The live list may be filtered; the snapshot may still know the id.
-            snap = self.snapshot.lookup("/api/v1/models")
-            if snap is not None:
-                found = _find_model(self._snapshot_models(snap), wanted)
-                if found is not None:
-                    return Sourced(found, snap.provenance,
-                                   notice=f"OpenRouter's live list does not include {wanted}; showing the bundled snapshot.")
-        if found is None:
-            return Sourced(None, listing.provenance,
-                           notice=_join(listing.notice, f"No model with id “{wanted}” in this source."))
-        return Sourced(found, listing.provenance, notice=listing.notice)
+    def model(self, model_id: str | ModelRef) -> Sourced[Model | None]:
+        """The model's ``/api/v1/models`` entry: variants have their own entry, routing
+        shortcuts (``:nitro``) read the base entry."""
+        ref = ModelRef.of(model_id)
+        return self.get(Want(f"model {ref.model_key}", parse_models, None, live=(routes.models(),),
+                             bundled=Bundled.at("/api/v1/models"), pick=functools.partial(find_model, ref.model_key),
+                             needs_data=True))
 
-    def endpoints(self, model_id: str) -> Sourced[list[Endpoint]]:
-        return self.fetch(live=self.endpoints_route(model_id),
-                          snapshot_path=f"/api/v1/models/{model_path(model_id)}/endpoints",
-                          parse=parse_endpoints, default=[], what=f"provider list for {model_id}",
-                          definitive_404=True)
-
-    def providers_directory(self) -> Sourced[list[dict]]:
-        """``GET /api/v1/providers``: policy links and headquarters per provider slug."""
-        def parse(payload):
-            data = payload.get("data") if isinstance(payload, dict) else None
-            if not isinstance(data, list):
-                raise ParseError("expected a list under 'data'")
-            return [row for row in data if isinstance(row, dict)]
-        return self.fetch(live=LiveRoute.api("/providers"), snapshot_path="/api/v1/providers", parse=parse,
-                          default=[], what="provider directory")
-
-    def spec_history(self, model_id: str) -> list[tuple[Sourced[Model]]]:
-        """Earlier captures of a model's ``/models`` entry, oldest first (snapshot only)."""
-        out = []
-        for entry in sorted(self.snapshot.entries_for("/api/v1/models#history"), key=lambda e: e.captured):
-            found = _find_model(self._snapshot_models(entry), model_id, exact=True)
-            if found is not None:
-                out.append(Sourced(found, entry.provenance))
-        return out
-
-    def full_description(self, model: Model, provenance: Provenance) -> Sourced[str]:
-        """The 2026 API shortens descriptions to ~200 characters ending in '...'. When it did,
-        use the longest earlier capture that starts the same way, and say so."""
-        text = model.description or ""
-        if not text.rstrip().endswith("...") and not text.rstrip().endswith("…"):
-            return Sourced(text, provenance)
-        prefix = text.rstrip().rstrip(".…").strip()[:120]
-        best: Sourced[str] | None = None
-        for earlier in self.spec_history(model.id):
-            candidate = earlier.value.description or ""
-            if candidate.startswith(prefix[:60]) and len(candidate) > len(text) and not candidate.rstrip().endswith("..."):
-                if best is None or len(candidate) >= len(best.value):
-                    best = Sourced(candidate, earlier.provenance,
-                                   notice="OpenRouter's current API shortens descriptions; this is the full text from "
-                                          f"the {earlier.provenance.as_of} capture.")
-        return best or Sourced(text, provenance)
-
-    def permaslug(self, model_id: str, *, wait_for_live: bool = True) -> str:
-        """The permanent slug (``canonical_slug``) the website's stats routes key on.
+    def permaslug(self, model_id: str | ModelRef, *, wait_for_live: bool = True) -> str:
+        """The permanent slug the website routes key on (:func:`routes.permaslug_of`).
 
         ``wait_for_live=False`` never waits on a live call: it uses the live list only if it is
-        already cached, else the snapshot, else the id itself (a cold refresh plans its routes
-        this way so that they all run at once)."""
-        model = None
-        if wait_for_live or not self.uses_live or self._cache_get(("live", self.models_route())) is not None:
-            model = self.model(model_id).value
+        already cached, else the snapshot (a cold refresh plans its routes this way so that they
+        all run at once)."""
+        ref = ModelRef.of(model_id)
+        if wait_for_live or not self.can_send or self._cache_get(("live", routes.models())) is not None:
+            model = self.model(ref).value
         else:
             entry = self.snapshot.lookup("/api/v1/models")
-            if entry is not None:
-                model = _find_model(self._snapshot_models(entry), model_id)
-        return model.canonical_slug if model is not None and model.canonical_slug else model_path(model_id)
+            model = find_model(ref.model_key, self._parsed(("snapshot", entry.id), entry, parse_models)) \
+                if entry is not None else None
+        return routes.permaslug_of(ref, model.canonical_slug if model else None)
 
-    def launch_evals(self, model_id: str) -> Sourced[dict | None]:
-        """OpenAI's published launch-day evaluations (percent), for the models they cover."""
-        entry = self.snapshot.entry("launch_evals")
-        if entry is None:
-            return Sourced(None, Provenance.nothing("no snapshot"))
-        raw = self.snapshot.load(entry)
-        evals = raw.get("openai_simple_evals_readme_2024-07-18", {}) if isinstance(raw, dict) else {}
-        covered = {"openai/gpt-4o-mini", "openai/gpt-4o-mini-2024-07-18"}
-        if model_id.split(":")[0] not in covered:
-            return Sourced(None, Provenance.nothing("no launch evals for this model"))
-        scores = {k: v for k, v in evals.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
-        return Sourced(scores, entry.provenance)
-
-    def refresh_all(self, model_id: str) -> dict[LiveRoute, Fetched | OpenRouterError]:
+    def refresh_all(self, model_id: str | ModelRef) -> dict[LiveRoute, Fetched | OpenRouterError]:
         """Cold refresh: drop the cache and fetch every live route the pages use, concurrently."""
         self.clear_cache()
         return self.prefetch(self.live_routes(model_id))
 
-    def live_routes(self, model_id: str) -> list[LiveRoute]:
-        """Every live route the dashboard reads for one model (pages add theirs here)."""
-        import importlib
-
-        for module in ROUTE_MODULES:  # each registers its routes when first imported
-            importlib.import_module(module)
-        routes = [self.models_route(), self.endpoints_route(model_id), LiveRoute.api("/providers")]
-        for provider in _ROUTE_PROVIDERS:
-            routes.extend(provider(self, model_id))
-        return list(dict.fromkeys(routes))
+    def live_routes(self, model_id: str | ModelRef) -> list[LiveRoute]:
+        """Every live route the dashboard reads for one model (:func:`routes.plan`)."""
+        ref = ModelRef.of(model_id)
+        return routes.plan(ref, self.permaslug(ref, wait_for_live=False), has_key=self.settings.has_key,
+                           today=utcnow().date())
 
 
-WEBSITE_VARIANTS = frozenset({"free", "batch", "thinking", "extended", "beta"})
+def find_model(model_key: str, models: list[Model]) -> Model | None:
+    """The entry whose id is exactly ``model_key`` (see :attr:`ModelRef.model_key`)."""
+    return next((model for model in models if model.id == model_key), None)
 
 
-def website_variant(model_id: str) -> str:
-    """The website stats routes' ``variant``: ``:free``/``:batch``/… name one; routing suffixes
-    (``:nitro``, ``:floor``, ``:exacto``) and no suffix mean ``standard``."""
-    suffix = model_id.split(":", 1)[1].strip().lower() if ":" in model_id else ""
-    return suffix if suffix in WEBSITE_VARIANTS else "standard"
+def _empty(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return len(value) == 0
+    except TypeError:
+        return False
 
 
-def model_path(model_id: str) -> str:
-    """``openai/gpt-4o-mini:nitro`` → ``openai/gpt-4o-mini`` (safe for a URL path)."""
-    base = model_id.split(":", 1)[0].strip().strip("/")
-    return re.sub(r"[^A-Za-z0-9._/\-]", "", base)
-
-
-def _find_model(models: list[Model], wanted: str, *, exact: bool = False) -> Model | None:
-    for model in models:
-        if model.id == wanted:
-            return model
-    if exact:
+def _parse_key(parse: Callable) -> Hashable | None:
+    """A stable identity for a parse function, or ``None`` when it cannot be memoised safely
+    (a lambda or closure may parse differently each time)."""
+    if isinstance(parse, functools.partial):
+        inner = _parse_key(parse.func)
+        key = (inner, parse.args, tuple(sorted(parse.keywords.items())))
+        try:
+            hash(key)
+        except TypeError:
+            return None
+        return key if inner is not None else None
+    if getattr(parse, "__closure__", None) or getattr(parse, "__name__", "") == "<lambda>":
         return None
-    base = wanted.split(":", 1)[0]
-    for model in models:
-        if model.id == base:
-            return model
-    return None
+    qualname = getattr(parse, "__qualname__", None)
+    return (getattr(parse, "__module__", ""), qualname) if qualname and "<locals>" not in qualname else None
 
 
-def _route_label(route: LiveRoute) -> str:
-    prefix = "" if route.site else "/api/v1"
+def _live_label(route: LiveRoute, url: str) -> str:
+    """The route as it answered (the alternate path, if that was the one)."""
+    path = urlsplit(url).path or route.path
     query = "&".join(f"{k}={v}" for k, v in route.params)
-    return f"GET {prefix}{route.path}" + (f"?{query}" if query else "")
+    return f"GET {path}" + (f"?{query}" if query else "")
 
 
-def _join(*parts: str | None) -> str | None:
-    text = " ".join(p for p in parts if p)
-    return text or None
+def _short_reason(misses: list[_Miss]) -> str:
+    return misses[0].reason if misses else "no source"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+__all__ = ["ORDER", "DataService", "Simulation", "Unusable", "Want"]

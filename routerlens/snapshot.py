@@ -1,8 +1,9 @@
 """The bundled snapshot: real data files in ``data/`` described by ``data/manifest.json``.
 
 Files are stored in the JSON shapes of the responses they stand for; the manifest says which
-route each one stands for, where it came from and when it was captured. Lookups are by route
-path plus query parameters, just like a live request.
+route each one stands for, every source it was assembled from and when it was captured. Lookups
+are by route path plus the identity parameters (``permaslug``, ``variant``, …), which must match
+exactly: a figure bundled for one variant is never served for another.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import csv
 import io
 import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,18 @@ from typing import Any
 from .provenance import Kind, Provenance
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+
+
+@dataclass(frozen=True)
+class Bundled:
+    """Where a figure sits in the bundled snapshot: a route path and its identity parameters."""
+
+    path: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    @staticmethod
+    def at(path: str, params: Mapping[str, Any] | None = None) -> Bundled:
+        return Bundled(path, tuple(sorted((k, str(v)) for k, v in (params or {}).items())))
 
 
 @dataclass(frozen=True)
@@ -31,12 +45,18 @@ class SnapshotEntry:
     kind: str = "verbatim"
     note: str | None = None
     params: dict = field(default_factory=dict)
+    sources: tuple[dict, ...] = ()
+    """Every source the file was assembled from: ``{"source", "captured", "used_for"}``."""
 
     @property
     def provenance(self) -> Provenance:
         note = self.note
         if self.kind == "assembled":
             note = f"Assembled from real sources. {note or ''}".strip()
+        if len(self.sources) > 1:
+            parts = "; ".join(f"{item.get('used_for') or 'data'} from {item.get('source')} ({item.get('captured')})"
+                              for item in self.sources)
+            note = f"{note or ''} Sources: {parts}.".strip()
         return Provenance(Kind.SNAPSHOT, self.source, self.captured, note=note)
 
 
@@ -50,7 +70,8 @@ class SnapshotSource:
             SnapshotEntry(
                 id=item["id"], route=item["route"], path=item["path"], file=item["file"],
                 captured=item["captured"], source=item["source"], kind=item.get("kind", "verbatim"),
-                note=item.get("note"), params=dict(item.get("params") or {}),
+                note=item.get("note"), params={k: str(v) for k, v in (item.get("params") or {}).items()},
+                sources=tuple(s for s in item.get("sources") or () if isinstance(s, dict)),
             )
             for item in manifest.get("entries", [])
         ]
@@ -59,18 +80,17 @@ class SnapshotSource:
     def entry(self, entry_id: str) -> SnapshotEntry | None:
         return self._by_id.get(entry_id)
 
-    def lookup(self, path: str, params: dict | None = None) -> SnapshotEntry | None:
-        """The entry for a route: same path, and every parameter the entry pins matches."""
-        params = {k: str(v) for k, v in (params or {}).items()}
-        for entry in self.entries:
-            if entry.path != path:
-                continue
-            if all(params.get(k) == str(v) for k, v in entry.params.items()):
-                return entry
-        return None
+    def lookup(self, path: str, params: Mapping[str, Any] | None = None) -> SnapshotEntry | None:
+        """The entry for a route: same path and exactly the same identity parameters."""
+        wanted = {k: str(v) for k, v in (params or {}).items()}
+        return next((entry for entry in self.entries if entry.path == path and entry.params == wanted), None)
+
+    def find(self, key: Bundled) -> SnapshotEntry | None:
+        return self.lookup(key.path, dict(key.params))
 
     def entries_for(self, path: str) -> list[SnapshotEntry]:
-        return [entry for entry in self.entries if entry.path == path]
+        """Every entry for a path, oldest capture first (e.g. the dated captures of a model entry)."""
+        return sorted((entry for entry in self.entries if entry.path == path), key=lambda e: e.captured)
 
     def load(self, entry: SnapshotEntry) -> Any:
         with self._lock:

@@ -1,4 +1,4 @@
-"""Formatting and untrusted-text handling (no Streamlit here).
+"""Untrusted text, made safe to render (no Streamlit here). Numbers: :mod:`routerlens.formatting`.
 
 Model descriptions and app names come from third parties. :func:`safe_markdown` makes them safe
 to hand to a Markdown renderer: HTML is escaped so it shows as text, images become plain links
@@ -7,10 +7,8 @@ to hand to a Markdown renderer: HTML is escaped so it shows as text, images beco
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
-from decimal import Decimal
 
 SITE = "https://openrouter.ai"
 
@@ -89,52 +87,3 @@ def claimed_percentages(text: str | None) -> list[tuple[str, str]]:
         for number in re.findall(r"(\d+(?:\.\d+)?)\s?%", sentence):
             out.append((number, sentence.strip()))
     return out
-
-
-# --- numbers ---------------------------------------------------------------------------------
-
-def usd(value: Decimal | float | None, *, places: int | None = None, unknown: str = "unknown") -> str:
-    """$0.15, $0.075, $0.7125, $12.40 — as many places as the value needs (2..6)."""
-    if value is None:
-        return unknown
-    value = Decimal(str(value))
-    if places is None:
-        normal = value.normalize()
-        exponent = -normal.as_tuple().exponent if normal.as_tuple().exponent < 0 else 0
-        places = min(6, max(2, exponent))
-    return f"${value:,.{places}f}"
-
-
-def per_m(value: Decimal | None, *, unknown: str = "unknown") -> str:
-    return unknown if value is None else f"{usd(value)}/M"
-
-
-def tokens(value: int | float | None, *, unknown: str = "unknown") -> str:
-    """128000 → 128K; 16384 → 16.4K; 518e9 → 518B."""
-    if value is None:
-        return unknown
-    value = float(value)
-    if value >= 1024 and value % 1000 != 0 and value % 1024 == 0 and value < 1024 ** 3:
-        return f"{value / 1024:.0f}K" if value < 1024 ** 2 else f"{value / 1024 ** 2:.0f}M"
-    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(value) >= size:
-            scaled = value / size
-            text = f"{scaled:.1f}".rstrip("0").rstrip(".") if scaled < 100 else f"{scaled:.0f}"
-            return f"{text}{suffix}"
-    return f"{value:.0f}"
-
-
-def integer(value: int | None, *, unknown: str = "unknown") -> str:
-    return unknown if value is None else f"{value:,}"
-
-
-def percent(value: Decimal | float | None, *, places: int = 0, unknown: str = "unknown") -> str:
-    return unknown if value is None else f"{float(value):.{places}f}%"
-
-
-def date_text(value: dt.date | None, *, unknown: str = "unknown") -> str:
-    return unknown if value is None else value.isoformat()
-
-
-def month_text(value: dt.date | None, *, unknown: str = "unknown") -> str:
-    return unknown if value is None else value.strftime("%b %Y")

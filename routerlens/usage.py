@@ -1,13 +1,13 @@
 """Who uses a model and how much: top apps, daily token activity, rankings.
 
-Sources, per section (pages never see which one answered; they get ``Sourced`` values):
+What each section asks the service for (which source answers is the service's decision):
 
-* **Top apps**: the website route ``top-apps-for-model`` (``/api/frontend/v1/stats/...`` first,
-  then the unversioned path); offline, the real list transcribed from the model page (~April
-  2025, rounded display counts). With a key, OpenRouter's overall app rankings dataset too.
-* **Daily activity**: ``top_apps_chart`` inside the same top-apps response, else the website's
-  ``model-activity`` route. Offline there is no public daily series for any model, so a
-  *simulated* series is drawn, seeded from the real monthly total, and labelled as such.
+* **Top apps**: the website route ``top-apps-for-model``; the bundled snapshot holds the real
+  list transcribed from the model page (~April 2025, rounded display counts). With a key,
+  OpenRouter's overall app rankings dataset too.
+* **Daily activity**: ``top_apps_chart`` inside the same top-apps answer, else the website's
+  ``model-activity`` route. No public daily series exists offline, so the service may draw a
+  simulation whose days add up to the real monthly total (:func:`simulate_activity`).
 * **Real aggregates**: the rankings figures in the bundled snapshot (518B tokens in June 2025, …).
 * **Share of all traffic**: with a key, ``/api/v1/datasets/rankings-daily`` (top 50 models a day
   plus an "other" row).
@@ -20,24 +20,20 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
-from urllib.parse import urlsplit
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import simulated
-from .client import OpenRouterError
-from .config import DataMode
+from . import routes, simulated
+from .ids import ModelRef
 from .parse import ParseError, as_dict, to_bool, to_count, to_date, to_int, to_str
-from .provenance import Provenance, Sourced, utcnow
+from .provenance import Sourced, utcnow
 from .schema import Model
-from .service import DataService, LiveRoute, model_path, register_live_routes, website_variant
+from .service import DataService, Simulation, Want
+from .snapshot import Bundled
 from .text import safe_url
-
-TOP_APPS_PATHS = ("/api/frontend/v1/stats/top-apps-for-model", "/api/frontend/stats/top-apps-for-model")
-ACTIVITY_PATHS = ("/api/frontend/v1/stats/model-activity", "/api/frontend/stats/model-activity")
-RANKINGS_WINDOW_DAYS = 30
 
 
 # --- values --------------------------------------------------------------------------------------
@@ -328,124 +324,68 @@ def simulated_month(figure: VolumeFigure, seed: str) -> list[ActivityDay]:
     return [ActivityDay(date=day, tokens=value) for (day, _), value in zip(series, values)]
 
 
-# --- routes and data access ----------------------------------------------------------------------
+# --- data access ----------------------------------------------------------------------------------
 
-def permaslug(model: Model) -> str:
-    return model.canonical_slug or model_path(model.id)
-
-
-def _website_route(paths: tuple[str, str], slug: str, model_id: str) -> LiveRoute:
-    return LiveRoute.website(paths, {"permaslug": slug, "variant": website_variant(model_id)})
-
-
-def top_apps_route(model: Model) -> LiveRoute:
-    return _website_route(TOP_APPS_PATHS, permaslug(model), model.id)
-
-
-def activity_route(model: Model) -> LiveRoute:
-    return _website_route(ACTIVITY_PATHS, permaslug(model), model.id)
-
-
-def app_rankings_route() -> LiveRoute:
-    return LiveRoute.api("/datasets/app-rankings", {"sort": "popular", "limit": 20}, auth=True)
-
-
-def rankings_daily_route(today: dt.date | None = None) -> LiveRoute:
-    """The last ``RANKINGS_WINDOW_DAYS`` completed UTC days."""
-    today = today or utcnow().date()
-    start, end = today - dt.timedelta(days=RANKINGS_WINDOW_DAYS), today - dt.timedelta(days=1)
-    return LiveRoute.api("/datasets/rankings-daily", {"start_date": start.isoformat(), "end_date": end.isoformat(),
-                                                      "period": "day"}, auth=True)
-
-
-def _needs_key(service: DataService, what: str) -> Sourced | None:
-    if service.mode is DataMode.OFFLINE:
-        return Sourced([], Provenance.nothing("offline"),
-                       notice=f"{what} is a live dataset (no bundled copy): switch the data source to Auto or Live "
-                              "and add an API key to see it.")
-    if not service.settings.has_key:
-        return Sourced([], Provenance.nothing("needs an API key"),
-                       notice=f"{what} needs an OpenRouter API key (any key; add one in the sidebar).")
-    return None
+def _identity(model: Model) -> tuple[ModelRef, str]:
+    ref = ModelRef.of(model.id)
+    return ref, routes.permaslug_of(ref, model.canonical_slug)
 
 
 def top_apps(service: DataService, model: Model) -> Sourced[list[TopApp]]:
-    return service.fetch(live=top_apps_route(model), snapshot_path=TOP_APPS_PATHS[1],
-                         snapshot_params={"permaslug": permaslug(model)}, parse=parse_top_apps, default=[],
-                         what=f"top apps for {model.id}")
+    ref, slug = _identity(model)
+    return service.get(Want(f"top apps for {model.id}", parse_top_apps, [], live=(routes.top_apps(slug, ref.variant),),
+                            bundled=Bundled.at("/api/frontend/stats/top-apps-for-model",
+                                               {"permaslug": slug, "variant": ref.variant})))
 
 
 def app_rankings(service: DataService) -> Sourced[list[TopApp]]:
     """OpenRouter's overall app leaderboard (all models), a keyed dataset."""
-    blocked = _needs_key(service, "OpenRouter's overall app ranking")
-    return blocked or service.fetch(live=app_rankings_route(), snapshot_path=None, parse=parse_app_rankings,
-                                    default=[], what="app rankings dataset")
+    return service.get(Want("OpenRouter's overall app ranking", parse_app_rankings, [],
+                            live=(routes.app_rankings(),)))
+
+
+def _volume_for(model_name: str, rows: list[dict]) -> list[VolumeFigure]:
+    return parse_volume_rows(rows, model_name)
 
 
 def token_volume(service: DataService, model: Model) -> Sourced[list[VolumeFigure]]:
     """Real monthly/weekly totals from OpenRouter's rankings, as bundled (no live equivalent)."""
-    return service.fetch(live=None, snapshot_path="#token_volume", parse=lambda rows: parse_volume_rows(rows, model.name),
-                         default=[], what="ranking totals")
+    ref, slug = _identity(model)
+    return service.get(Want("ranking totals", _as_rows, [],
+                            bundled=Bundled.at("#token_volume", {"permaslug": slug, "variant": ref.variant}),
+                            pick=functools.partial(_volume_for, model.name)))
+
+
+def _as_rows(payload: Any) -> list[dict]:
+    if not isinstance(payload, list):
+        raise ParseError("expected rows")
+    return [row for row in payload if isinstance(row, dict)]
+
+
+def simulate_activity(service: DataService, model: Model) -> Simulation[list[ActivityDay]] | None:
+    """Daily tokens whose days add up exactly to the real monthly total, if one is known."""
+    volume = token_volume(service, model)
+    month = next((f for f in volume.value if f.period == "month" and f.tokens is not None and f.start), None)
+    if month is None:
+        return None
+    days = simulated_month(month, seed=f"activity|{model.id}|{month.label}")
+    return Simulation(days, f"the real {month.tokens_display}-token total for {month.start:%B %Y} "
+                            f"(OpenRouter rankings, {volume.provenance.short_label()})",
+                      (f"The days add up to the real {month.tokens_display}-token total for {month.start:%B %Y}; "
+                       "the day-to-day shape is invented.",))
 
 
 def daily_activity(service: DataService, model: Model) -> Sourced[list[ActivityDay]]:
-    """Real daily rows from the first live route that has them; otherwise (not in forced Live
-    mode) a simulated series seeded from the real monthly total, or nothing when there is none."""
-    reasons = []
-    if service.uses_live:
-        for route in (top_apps_route(model), activity_route(model)):
-            rows, provenance, reason = _live_activity(service, route)
-            if rows:
-                return Sourced(rows, provenance)
-            reasons.append(reason)
-    notice = f"Live daily activity unavailable ({'; '.join(reasons)})." if reasons else None
-    if service.mode is DataMode.LIVE:
-        return Sourced([], Provenance.nothing("no live daily activity"), notice=notice)
-    month = next((f for f in token_volume(service, model).value if f.period == "month"), None)
-    if month is None:
-        return Sourced([], Provenance.nothing("no daily activity source"),
-                       notice=_join(notice, "No public daily activity series exists offline for this model, and the "
-                                            "bundled snapshot has no total to seed a simulation from."))
-    seeded = f"the real {month.tokens_display}-token total for {month.start:%B %Y} (OpenRouter rankings)"
-    return Sourced(simulated_month(month, seed=f"activity|{model.id}|{month.label}"), Provenance.simulated(seeded),
-                   notice=_join(notice, "No public per-day series exists for this model offline, so the daily chart "
-                                        f"is simulated: its days add up to {seeded}; the day-to-day shape is invented."))
-
-
-def _live_activity(service: DataService, route: LiveRoute) -> tuple[list[ActivityDay], Provenance | None, str]:
-    """One live route's daily rows, or the reason there are none. Never raises."""
-    result = service.live_get(route)
-    if isinstance(result, OpenRouterError):
-        return [], None, f"{route.path.rsplit('/', 1)[-1]}: {result.short()}"
-    try:
-        rows = parse_activity(result.data)
-    except (ParseError, ValueError, TypeError) as exc:
-        return [], None, f"{route.path.rsplit('/', 1)[-1]}: the response could not be read ({exc})"
-    query = "&".join(f"{k}={v}" for k, v in route.params)
-    provenance = Provenance.live(f"GET {urlsplit(result.url).path}?{query}", fetched_at=result.fetched_at,
-                                 url=result.url)
-    return rows, provenance, f"{route.path.rsplit('/', 1)[-1]}: no daily rows"
-
-
-def _join(*parts: str | None) -> str | None:
-    return " ".join(p for p in parts if p) or None
+    """Daily tokens and requests from the first live route that has them (the top-apps answer
+    carries them; ``model-activity`` too)."""
+    ref, slug = _identity(model)
+    return service.get(Want("daily activity", parse_activity, [],
+                            live=(routes.top_apps(slug, ref.variant), routes.model_activity(slug, ref.variant)),
+                            needs_data=True, simulate=functools.partial(simulate_activity, service, model)))
 
 
 def traffic_share(service: DataService, model: Model) -> Sourced[list[ShareDay]]:
     """This model's daily share of all OpenRouter tokens (keyed public dataset)."""
-    blocked = _needs_key(service, "This model's share of all OpenRouter traffic")
-    slug = permaslug(model)
-    return blocked or service.fetch(live=rankings_daily_route(), snapshot_path=None,
-                                    parse=lambda payload: parse_rankings_daily(payload, slug), default=[],
-                                    what="daily rankings dataset")
-
-
-def _live_routes(service: DataService, model_id: str) -> list[LiveRoute]:
-    slug = service.permaslug(model_id, wait_for_live=False)
-    routes = [_website_route(TOP_APPS_PATHS, slug, model_id), _website_route(ACTIVITY_PATHS, slug, model_id)]
-    if service.settings.has_key:
-        routes += [app_rankings_route(), rankings_daily_route()]
-    return routes
-
-
-register_live_routes(_live_routes)
+    _, slug = _identity(model)
+    return service.get(Want("share of all OpenRouter traffic", functools.partial(parse_rankings_daily, permaslug=slug),
+                            [], live=(routes.rankings_daily(utcnow().date()),)))

@@ -48,3 +48,39 @@ def test_simulated_series_are_deterministic():
     b = daily_series("openai|throughput", base=74.8, days=30, end=end)
     c = daily_series("azure|throughput", base=116.8, days=30, end=end)
     assert a == b and a != c and len(a) == 30 and a[-1][0] == end
+
+
+# --- the source rule lives in the service alone --------------------------------------------------
+
+SOURCE_RULE_FILES = {"service.py", "config.py"}
+"""Where the data mode may be read: the service (which decides) and the settings (which hold it)."""
+
+
+def _core_files():
+    return sorted((ROOT / "routerlens").glob("*.py"))
+
+
+def test_only_the_service_and_the_sidebar_look_at_the_data_mode():
+    offenders = [p.name for p in _core_files() if p.name not in SOURCE_RULE_FILES and "DataMode" in p.read_text()]
+    offenders += [f"components/{p.name}" for p in (ROOT / "components").glob("*.py")
+                  if p.name != "context.py" and "DataMode" in p.read_text()]
+    assert offenders == []
+
+
+def test_domain_modules_never_branch_on_which_source_answered():
+    allowed = {"service.py", "provenance.py", "snapshot.py"}
+    for path in _core_files():
+        if path.name in allowed:
+            continue
+        source = path.read_text()
+        for word in ("Kind.LIVE", "Kind.SNAPSHOT", "Kind.SIMULATED", "Kind.NONE", "service.can_send", "live_get("):
+            assert word not in source, f"{path.name} looks at the source ({word})"
+
+
+def test_every_live_route_is_built_in_routes_py():
+    for path in _core_files():
+        if path.name == "routes.py":
+            continue
+        source = path.read_text()
+        for word in ("LiveRoute(", "routes.api(", "routes.website(", "importlib"):
+            assert word not in source, f"{path.name} builds a route or loads modules itself ({word})"

@@ -136,7 +136,7 @@ def _independent_count(index: str) -> tuple[int, int]:
 def test_offline_placements_for_gpt_4o_mini_use_the_full_bundled_list():
     service = offline_service()
     model = service.model("openai/gpt-4o-mini").value
-    result = bm.placements(service, model)
+    result = bm.score_table(service).map(lambda t: t.placements(bm.identity_of(model), model.aa_indices))
     assert result.provenance.kind.value == "snapshot"
     by_index = {p.index: p for p in result.value}
     assert by_index["intelligence_index"].status == "not rated"  # null in the data, never 0
@@ -165,7 +165,7 @@ def test_live_without_key_uses_the_model_list(fake):
 def test_live_with_key_uses_the_benchmarks_dataset(fake):
     service = live_service(fake, OPENROUTER_API_KEY="sk-or-v1-test")
     model = service.model("openai/gpt-4o-mini").value
-    result = bm.placements(service, model)
+    result = bm.score_table(service).map(lambda t: t.placements(bm.identity_of(model), model.aa_indices))
     assert result.provenance.kind.value == "live"
     by_index = {p.index: p for p in result.value}
     # Fixture: 10, 20 (me), 20 (tie), 60 → 3 of 4 at or below, rank 2, one tie.

@@ -9,9 +9,11 @@ from fractions import Fraction
 import pytest
 
 from routerlens.calculator import (
-    Workload, effective_blended_per_m, mode_costs, money, per_request_cost, provider_costs,
+    Workload, effective_blended_per_m, mode_costs, per_request_cost, provider_costs,
 )
 from routerlens.config import load_settings
+from routerlens.formatting import money
+from routerlens.providers import endpoints
 from routerlens.routing import RoutingMode
 from routerlens.schema import Endpoint, Percentiles, Pricing
 from routerlens.service import DataService
@@ -31,7 +33,7 @@ def test_one_million_in_and_out_at_half_cache_hits_is_0_7125():
 
 def test_offline_snapshot_prices_give_the_same_answer():
     service = DataService(load_settings({"ROUTERLENS_OFFLINE": "1"}))
-    openai = next(ep for ep in service.endpoints("openai/gpt-4o-mini").value if ep.provider_name == "OpenAI")
+    openai = next(ep for ep in endpoints(service, "openai/gpt-4o-mini").value if ep.provider_name == "OpenAI")
     assert per_request_cost(openai, Workload.of(1_000_000, 1_000_000, cache_hit=Decimal("0.5"))) == Decimal("0.7125")
 
 

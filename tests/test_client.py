@@ -8,7 +8,7 @@ import pytest
 
 from routerlens.client import OpenRouterClient, OpenRouterError, parse_retry_after
 from routerlens.config import ApiKey, Settings
-from tests.fakeserver import Reply, all_at_once, error_body
+from tests.fakeserver import Reply, error_body
 
 KEY = "sk-or-v1-TESTKEY-0123456789abcdef"
 
@@ -131,16 +131,6 @@ def test_errors_never_carry_the_key(fake):
     with pytest.raises(OpenRouterError) as info:
         make_client(fake).get_json("/models")
     assert KEY not in str(info.value) and KEY not in repr(info.value.__dict__)
-
-
-def test_get_many_runs_requests_concurrently(fake):
-    """Three routes that each wait until all three are in flight: only concurrent fetching passes."""
-    together = all_at_once(3, lambda request: {"data": [], "path": request.path})
-    for path in ("/api/v1/a", "/api/v1/b", "/api/v1/c"):
-        fake.set(path, together)
-    results = make_client(fake, max_retries=0).get_many({name: {"path": f"/{name}"} for name in "abc"})
-    assert all(not isinstance(r, OpenRouterError) for r in results.values()), results
-    assert {r.data["path"] for r in results.values()} == {"/api/v1/a", "/api/v1/b", "/api/v1/c"}
 
 
 def test_retry_after_parsing():

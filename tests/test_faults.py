@@ -25,6 +25,7 @@ from routerlens.client import OpenRouterClient, OpenRouterError
 from routerlens.config import ApiKey, DataMode, Settings
 from routerlens.provenance import Kind
 from routerlens.service import DataService
+from routerlens.providers import endpoints as endpoints_of
 from routerlens.text import escape_markdown_text, safe_markdown
 from tests.conftest import all_pages, page_text, run_app
 from tests.fakeserver import Reply, error_body
@@ -86,7 +87,7 @@ def test_connection_refused_fails_fast_then_falls_back():
     svc = service_for(f"http://127.0.0.1:{port}/api/v1")
     assert_snapshot_fallback(svc.model(MODEL), says="refused")
     # The host is remembered as unreachable: the next section does not wait another timeout.
-    assert "unreachable moments ago" in svc.endpoints(MODEL).notice
+    assert "unreachable moments ago" in endpoints_of(svc, MODEL).notice
 
 
 @pytest.mark.parametrize("page", all_pages())
@@ -245,14 +246,14 @@ def test_nulls_in_every_endpoint_field_are_skipped_or_unknown(fake):
     payload = fake.routes[("GET", ENDPOINTS)].json
     payload["data"]["endpoints"].append({key: None for key in payload["data"]["endpoints"][0]})
     payload["data"]["endpoints"].append("not an object")
-    endpoints = service_for(fake.base_url).endpoints(MODEL)
+    endpoints = endpoints_of(service_for(fake.base_url), MODEL)
     assert endpoints.provenance.kind is Kind.LIVE
     assert {"OpenAI", "Azure"} <= {e.provider_name for e in endpoints.value}
 
 
 def test_empty_provider_list(live_env):
     live_env.routes[("GET", ENDPOINTS)].json["data"]["endpoints"] = []
-    endpoints = service_for(live_env.base_url).endpoints(MODEL)
+    endpoints = endpoints_of(service_for(live_env.base_url), MODEL)
     assert endpoints.value == [] and endpoints.provenance.kind is Kind.LIVE and endpoints.notice is None
     at = run_app()
     assert not at.exception
@@ -266,8 +267,8 @@ def test_model_id_that_does_not_exist_service(fake):
     svc = service_for(fake.base_url)
     model = svc.model("nobody/nothing-9000")
     assert model.value is None and "nobody/nothing-9000" in model.notice
-    endpoints = svc.endpoints("nobody/nothing-9000")
-    assert endpoints.value == [] and "does not exist" in endpoints.notice
+    endpoints = endpoints_of(svc, "nobody/nothing-9000")
+    assert endpoints.value == [] and "HTTP 404" in endpoints.notice
 
 
 def test_model_id_that_does_not_exist_page():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from routerlens.parse import (
-    ParseError, parse_comparison_series, parse_endpoints, parse_model, parse_models, parse_pricing,
+    ParseError, parse_endpoints, parse_model, parse_models, parse_pricing,
     split_series_key, to_date,
 )
 
@@ -125,18 +125,7 @@ def test_empty_provider_list_is_empty_not_error():
     assert parse_endpoints({"data": {"id": "a/b", "endpoints": None}}) == []
 
 
-def test_comparison_series_real_shape_and_variant_keys():
-    payload = {"data": [
-        {"x": "2025-04-21 00:00:00", "y": {"25b2cca5-53f6-40e7-b47b-191ec968b7c2": 61.375}},
-        {"x": "2025-04-22 00:00:00", "y": {"25b2cca5::standard": None, "other::eu": "12.5"}},
-        {"x": "not a date", "y": {"a": 1}},
-        {"x": "2025-04-23", "y": None},
-    ]}
-    rows = parse_comparison_series(payload)
-    assert rows[0] == (dt.datetime(2025, 4, 21), "25b2cca5-53f6-40e7-b47b-191ec968b7c2", 61.375)
-    assert (dt.datetime(2025, 4, 22), "25b2cca5::standard", None) in rows
-    assert (dt.datetime(2025, 4, 22), "other::eu", 12.5) in rows
-    assert len(rows) == 3
+def test_series_keys_split_into_endpoint_and_variant():
     assert split_series_key("25b2cca5::standard") == ("25b2cca5", "standard")
     assert split_series_key("25b2cca5") == ("25b2cca5", None)
 

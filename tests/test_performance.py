@@ -1,5 +1,6 @@
-"""routerlens.performance and routerlens.routing_pick: parsing each stats route's real and odd
-shapes, merging the providers table, live/snapshot/simulated selection, and the likely picks."""
+"""routerlens.providers, .metrics, .uptime, .effective_pricing and .routing_pick: parsing each
+stats route's real and odd shapes, merging the providers table, live/snapshot/simulated selection,
+and the likely picks."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from decimal import Decimal
 
 import pytest
 
-from routerlens.service import website_variant
-
-from routerlens import performance as pf
+from routerlens import effective_pricing as eff
+from routerlens import metrics as met
+from routerlens import providers as prov
+from routerlens import uptime as up
+from routerlens.ids import ModelRef
 from routerlens.config import load_settings
 from routerlens.parse import ParseError, parse_endpoints
 from routerlens.provenance import Kind
@@ -42,7 +45,7 @@ REAL_THROUGHPUT = {"data": [  # liquid/lfm-7b, captured 2025-05-24 (reference §
 
 
 def test_comparison_series_real_shape():
-    points = pf.parse_metric_series(REAL_THROUGHPUT, names={"25b2cca5-53f6-40e7-b47b-191ec968b7c2": "Liquid"})
+    points = met.parse_metric_series(REAL_THROUGHPUT, names={"25b2cca5-53f6-40e7-b47b-191ec968b7c2": "Liquid"})
     assert [(p.when, p.provider, p.value) for p in points] == [
         (dt.datetime(2025, 4, 21), "Liquid", 61.375), (dt.datetime(2025, 4, 22), "Liquid", 61.415)]
     assert all(p.count is None and not p.thin for p in points)
@@ -59,7 +62,7 @@ def test_comparison_series_odd_shapes():
         {"x": "2026-11-04", "y": None},
         "garbage",
     ]}
-    points = pf.parse_metric_series(payload, percentile="p90", names={OPENAI_ID: "OpenAI"})
+    points = met.parse_metric_series(payload, percentile="p90", names={OPENAI_ID: "OpenAI"})
     labels = [(p.provider, p.value, p.count) for p in points]
     assert labels[0] == ("OpenAI", 40.0, None)  # uuid::standard is the requested variant: plain name
     assert labels[1] == ("endpoint abcdef12… · free", 3.0, None)  # another variant stays distinct
@@ -71,13 +74,13 @@ def test_comparison_series_odd_shapes():
 
 @pytest.mark.parametrize("payload", [{"data": []}, [], {"data": {"series": []}}])
 def test_comparison_series_empty(payload):
-    assert pf.parse_metric_series(payload) == []
+    assert met.parse_metric_series(payload) == []
 
 
 @pytest.mark.parametrize("payload", [{"data": None}, {"error": "x"}, "text", {"data": 3}])
 def test_comparison_series_wrong_envelope_is_a_parse_error(payload):
     with pytest.raises(ParseError):
-        pf.parse_metric_series(payload)
+        met.parse_metric_series(payload)
 
 
 # --- parsing: uptime, stats/endpoint, effective pricing, summary --------------------------------
@@ -88,21 +91,21 @@ def test_uptime_recent_real_and_odd_shapes():
         "3cf99b91": [{"date": "2025-05-19 00:00:00", "uptime": None}, {"date": None, "uptime": 5}, "junk"],
         "empty": [], "wrong": {"not": "a list"},
     }}
-    points = pf.parse_uptime_recent(payload, {"25b2cca5": "OpenAI"})
+    points = up.parse_uptime_recent(payload, {"25b2cca5": "OpenAI"})
     assert [(p.provider, p.when.day, p.uptime) for p in points] == [
         ("OpenAI", 20, 100.0), ("OpenAI", 21, 99.93), ("endpoint 3cf99b91…", 19, None)]
-    assert pf.parse_uptime_recent({"data": {}}) == []
+    assert up.parse_uptime_recent({"data": {}}) == []
     with pytest.raises(ParseError):
-        pf.parse_uptime_recent({"data": []})
+        up.parse_uptime_recent({"data": []})
 
 
 def test_uptime_hourly_real_shape_sorted_oldest_first():
     payload = {"data": {"history": [{"date": "2025-05-21 23:00:00", "uptime": 100},
                                     {"date": "2025-05-21 22:00:00", "uptime": 99.969}, {"date": "bad"}]}}
-    points = pf.parse_uptime_hourly(payload, "OpenAI")
+    points = up.parse_uptime_hourly(payload, "OpenAI")
     assert [(p.when.hour, p.uptime) for p in points] == [(22, 99.969), (23, 100.0)]
     with pytest.raises(ParseError):
-        pf.parse_uptime_hourly({"data": {"history": None}}, "x")
+        up.parse_uptime_hourly({"data": {"history": None}}, "x")
 
 
 def test_stats_endpoint_2025_and_2026_shapes():
@@ -128,24 +131,24 @@ def test_effective_pricing_units_and_shares():
          "cacheHitRate": 43, "totalTokens": "1000"},
         {"providerName": "Azure", "effectiveInputPrice": None, "cacheHitRate": 0.1},
         {"providerName": None}, "junk"]}}
-    parsed = pf.parse_effective_pricing(payload)
+    parsed = eff.parse_effective_pricing(payload)
     assert parsed.input_per_m == Decimal("0.12") and parsed.output_per_m == Decimal("0.6")
     openai, azure = parsed.providers
     assert openai.input_per_m == Decimal("0.118") and openai.cache_hit_rate == Decimal("0.43")
     assert openai.total_tokens == 1000
     assert azure.input_per_m is None and azure.cache_hit_rate == Decimal("0.1")
     with pytest.raises(ParseError):
-        pf.parse_effective_pricing({"data": []})
+        eff.parse_effective_pricing({"data": []})
 
 
 def test_endpoint_summary_from_snapshot_file():
-    summary = pf.endpoint_summary(offline_service(), MODEL)
+    summary = prov.endpoint_summary(offline_service(), MODEL)
     assert summary.provenance.kind is Kind.SNAPSHOT and summary.provenance.as_of == "2025-06-26"
     by_name = {item.provider_name: item for item in summary.value}
     assert by_name["Azure"].is_deranked is True and by_name["Azure"].request_count == 44281
     assert by_name["OpenAI"].average_uptime == pytest.approx(99.9225, abs=1e-4)
-    assert pf.parse_endpoint_summary({"models": {}}, MODEL) == []
-    assert pf.parse_endpoint_summary("junk", MODEL) == []
+    assert prov.parse_endpoint_summaries({"models": {}}) == {}
+    assert prov.parse_endpoint_summaries("junk") == {}
 
 
 # --- merging the providers table ----------------------------------------------------------------
@@ -156,42 +159,43 @@ def test_merge_fills_gaps_and_never_invents_values():
     stats = [Endpoint("OpenAI", tag="openai", endpoint_id="u1", request_count=10,
                       latency_30m=Percentiles(p50=300.0), throughput_30m=Percentiles(p50=70.0)),
              Endpoint("Groq", tag="groq", endpoint_id="u3")]
-    rows = pf.merge_rows(documented, stats, [], [], include_stats_only=False)
+    rows = prov.merge_rows(documented, stats, [], [], include_stats_only=False)
     assert [r.label for r in rows] == ["OpenAI", "Azure"]
     openai, azure = rows
     assert openai.endpoint.endpoint_id == "u1" and openai.endpoint.request_count == 10
     assert openai.perf_from == "stats" and openai.endpoint.latency_30m.p50 == 300.0
     assert openai.endpoint.uptime_30m == 99.0 and openai.endpoint.pricing.prompt == Decimal("1")
     assert azure.perf_from == "" and azure.endpoint.latency_30m is None and azure.endpoint.request_count is None
-    with_extra = pf.merge_rows(documented, stats, [], [], include_stats_only=True)
+    with_extra = prov.merge_rows(documented, stats, [], [], include_stats_only=True)
     assert [r.label for r in with_extra] == ["OpenAI", "Azure", "Groq"]
 
 
 def test_documented_percentiles_win_over_stats():
     documented = [Endpoint("OpenAI", tag="openai", latency_30m=Percentiles(p50=500.0))]
     stats = [Endpoint("OpenAI", tag="openai", latency_30m=Percentiles(p50=300.0), request_count=7)]
-    row, = pf.merge_rows(documented, stats, [], [], include_stats_only=False)
+    row, = prov.merge_rows(documented, stats, [], [], include_stats_only=False)
     assert row.perf_from == "endpoints" and row.endpoint.latency_30m.p50 == 500.0 and row.endpoint.request_count == 7
 
 
 def test_offline_table_has_the_june_2025_figures():
-    table = pf.provider_table(offline_service(), MODEL)
+    table = prov.provider_table(offline_service(), MODEL)
     rows = {row.label: row for row in table.rows}
     assert set(rows) == {"OpenAI", "Azure"}
     assert rows["OpenAI"].endpoint.throughput_30m.p50 == 74.8 and rows["OpenAI"].endpoint.latency_30m.p50 == 327.0
     assert rows["Azure"].endpoint.throughput_30m.p50 == 116.7755 and rows["Azure"].endpoint.latency_30m.p50 == 1232.5
-    prov = table.perf_provenance(rows["Azure"])
-    assert prov.kind is Kind.SNAPSHOT and prov.as_of == "2025-06-27" and "Modelz.io" in prov.source
+    perf = table.perf_provenance(rows["Azure"])
+    assert perf.kind is Kind.SNAPSHOT and perf.as_of == "2025-06-27" and "Modelz.io" in perf.source
     assert rows["Azure"].endpoint.pricing.input_cache_read is None  # unknown, not 0
     assert rows["Azure"].endpoint.uptime_30m is None
-    assert rows["Azure"].endpoint.is_deranked is True  # from the same-era summary
+    assert rows["Azure"].endpoint.is_deranked is True  # from the same-era summary, which is named
+    assert "deankerr/orchid" in rows["Azure"].endpoint.deranked_source and "2025-06-26" in rows["Azure"].endpoint.deranked_source
     assert rows["OpenAI"].endpoint.endpoint_id == OPENAI_ID
-    assert pf.data_policy_text(rows["OpenAI"].endpoint.data_policy) == "no training · keeps prompts 30 days"
+    assert prov.data_policy_text(rows["OpenAI"].endpoint.data_policy) == "no training · keeps prompts 30 days"
     assert table.names_by_id() == {OPENAI_ID: "OpenAI"}
 
 
 def test_live_table_merges_documented_and_stats_routes(fake):
-    table = pf.provider_table(service_for(fake), MODEL)
+    table = prov.provider_table(service_for(fake), MODEL)
     rows = {row.label: row for row in table.rows}
     assert table.endpoints.provenance.kind is Kind.LIVE and table.stats.provenance.kind is Kind.LIVE
     assert rows["OpenAI"].endpoint.request_count == 5120 and rows["Azure"].endpoint.request_count == 42
@@ -201,44 +205,44 @@ def test_live_table_merges_documented_and_stats_routes(fake):
 
 
 def test_policy_and_status_text():
-    assert pf.data_policy_text({}) == "unknown"
-    assert pf.data_policy_text({"trains_on_prompts": True, "retains_prompts": False}) == \
+    assert prov.data_policy_text({}) == "unknown"
+    assert prov.data_policy_text({"trains_on_prompts": True, "retains_prompts": False}) == \
         "trains on prompts · no prompt retention"
-    assert pf.status_text(Endpoint("X", status=0)) == "healthy"
-    assert pf.status_text(Endpoint("X", status=-10, is_deranked=True)) == "disabled · deranked"
-    assert pf.status_text(Endpoint("X")) == "unknown"
+    assert prov.status_text(Endpoint("X", status=0)) == "healthy"
+    assert prov.status_text(Endpoint("X", status=-10, is_deranked=True)) == "disabled · deranked"
+    assert prov.status_text(Endpoint("X")) == "unknown"
 
 
 # --- series: live, simulated, Live mode -----------------------------------------------------------
 
 def test_offline_series_is_simulated_from_the_real_figures_and_stable():
     service = offline_service()
-    first = pf.metric_series(service, MODEL, "throughput", "p50")
-    again = pf.metric_series(service, MODEL, "throughput", "p50")
+    first = met.metric_series(service, MODEL, "throughput", "p50")
+    again = met.metric_series(service, MODEL, "throughput", "p50")
     assert first.provenance.kind is Kind.SIMULATED
     assert "74.8 tok/s" in first.provenance.note and "116.8 tok/s" in first.provenance.note
     assert "2025-06-27" in first.provenance.note and "simulated" in first.notice
     assert [p.value for p in first.value] == [p.value for p in again.value]
     assert {p.provider for p in first.value} == {"OpenAI", "Azure"}
-    assert len(first.value) == 2 * pf.SIMULATED_DAYS
+    assert len(first.value) == 2 * met.SIMULATED_DAYS
 
 
 def test_simulated_tails_go_the_right_way():
     service = offline_service()
 
     def mean(metric, pct):
-        points = pf.metric_series(service, MODEL, metric, pct).value
+        points = met.metric_series(service, MODEL, metric, pct).value
         return sum(p.value for p in points) / len(points)
 
     assert mean("throughput", "p99") < mean("throughput", "p50")
     assert mean("latency", "p99") > mean("latency", "p50")
-    assert "250-token" in pf.metric_series(service, MODEL, "latency-e2e", "p50").notice
+    assert any("250-token" in line for line in met.metric_series(service, MODEL, "latency-e2e", "p50").provenance.caveats)
 
 
 @pytest.mark.parametrize("percentile", ["p50", "p90"])
 def test_live_series_draws_the_servers_values(fake, percentile):
     service = service_for(fake)
-    series = pf.metric_series(service, MODEL, "throughput", percentile)
+    series = met.metric_series(service, MODEL, "throughput", percentile)
     assert series.provenance.kind is Kind.LIVE
     openai = [p.value for p in series.value if p.provider == "OpenAI"]
     assert openai == [fake_stats.series_value("throughput", "openai", d, percentile) for d in range(fake_stats.DAYS)]
@@ -249,7 +253,7 @@ def test_live_series_draws_the_servers_values(fake, percentile):
 
 
 def test_live_series_falls_back_to_the_old_path(fake):
-    series = pf.metric_series(service_for(fake), MODEL, "latency-e2e", "p50")
+    series = met.metric_series(service_for(fake), MODEL, "latency-e2e", "p50")
     assert series.provenance.kind is Kind.LIVE and series.value
     assert fake.requests_to("/api/frontend/v1/stats/latency-e2e-comparison")
     assert fake.requests_to("/api/frontend/stats/latency-e2e-comparison")
@@ -257,52 +261,52 @@ def test_live_series_falls_back_to_the_old_path(fake):
 
 def test_auto_mode_simulates_when_the_route_is_missing(fake):
     del fake.routes[("GET", "/api/frontend/v1/stats/latency-comparison")]
-    series = pf.metric_series(service_for(fake), MODEL, "latency", "p50")
+    series = met.metric_series(service_for(fake), MODEL, "latency", "p50")
     assert series.provenance.kind is Kind.SIMULATED and "HTTP 404" in series.notice
 
 
 def test_auto_mode_simulates_when_the_server_sends_no_points(fake):
     fake.set_json("/api/frontend/v1/stats/throughput-comparison", {"data": []})
-    series = pf.metric_series(service_for(fake), MODEL, "throughput", "p50")
-    assert series.provenance.kind is Kind.SIMULATED and "empty or unreadable" in series.notice
+    series = met.metric_series(service_for(fake), MODEL, "throughput", "p50")
+    assert series.provenance.kind is Kind.SIMULATED and "answer has no daily throughput series" in series.notice
 
 
 def test_live_mode_never_simulates(fake):
     fake.down = True
     service = service_for(fake, "live")
-    series = pf.metric_series(service, MODEL, "throughput", "p50")
+    series = met.metric_series(service, MODEL, "throughput", "p50")
     assert series.value == [] and series.provenance.kind is not Kind.SIMULATED and series.notice
-    uptime = pf.uptime_daily(service, MODEL)
+    uptime = up.uptime_daily(service, MODEL)
     assert uptime.value == [] and uptime.provenance.kind is not Kind.SIMULATED
 
 
 def test_window_points_keeps_the_newest_days():
-    points = [pf.SeriesPoint(dt.datetime(2026, 1, 1) + dt.timedelta(days=i), "A", "a", float(i)) for i in range(30)]
-    assert [p.value for p in pf.window_points(points, 7)] == [float(i) for i in range(23, 30)]
-    assert len(pf.window_points(points, None)) == 30 and pf.window_points([], 7) == []
+    points = [met.SeriesPoint(dt.datetime(2026, 1, 1) + dt.timedelta(days=i), "A", "a", float(i)) for i in range(30)]
+    assert [p.value for p in met.window_points(points, 7)] == [float(i) for i in range(23, 30)]
+    assert len(met.window_points(points, None)) == 30 and met.window_points([], 7) == []
 
 
 def test_tail_words_and_formatting():
-    assert "LOWER" in pf.tail_text("throughput", "p90") and "slowest 10%" in pf.tail_text("throughput", "p90")
-    assert "HIGHER" in pf.tail_text("latency", "p99") and "median" in pf.tail_text("latency", "p50")
-    assert "including the time to first token" in pf.METRICS["throughput"].definition
-    assert pf.format_metric("latency", 1232.5) == "1,232.5 ms" and pf.format_metric("latency", 327.0) == "327 ms"
-    assert pf.format_metric("throughput", 116.7755) == "116.8 tok/s" and pf.format_metric("throughput", None) == "unknown"
-    assert website_variant("openai/gpt-4o-mini:free") == "free" and website_variant(MODEL + ":nitro") == "standard"
+    assert "LOWER" in met.tail_text("throughput", "p90") and "slowest 10%" in met.tail_text("throughput", "p90")
+    assert "HIGHER" in met.tail_text("latency", "p99") and "median" in met.tail_text("latency", "p50")
+    assert "including the time to first token" in met.METRICS["throughput"].definition
+    assert met.format_metric("latency", 1232.5) == "1,232.5 ms" and met.format_metric("latency", 327.0) == "327 ms"
+    assert met.format_metric("throughput", 116.7755) == "116.8 tok/s" and met.format_metric("throughput", None) == "unknown"
+    assert ModelRef.of("openai/gpt-4o-mini:free").variant == "free" and ModelRef.of(MODEL + ":nitro").variant == "standard"
 
 
 # --- uptime and effective pricing through the service ---------------------------------------------
 
 def test_uptime_live_daily_and_hourly(fake):
     service = service_for(fake)
-    table = pf.provider_table(service, MODEL)
-    daily = pf.uptime_daily(service, MODEL, table=table)
+    table = prov.provider_table(service, MODEL)
+    daily = up.uptime_daily(service, MODEL, table=table)
     assert daily.provenance.kind is Kind.LIVE
     azure = {p.when.day: p.uptime for p in daily.value if p.provider == "Azure"}
     assert azure == {18: 99.1, 19: None, 20: 71.25}
     assert fake.requests_to("/api/frontend/stats/uptime-recent")  # served only at the old path
     azure_row = next(row for row in table.rows if row.label == "Azure")
-    hourly = pf.uptime_hourly(service, azure_row)
+    hourly = up.uptime_hourly(service, table, azure_row)
     assert hourly.provenance.kind is Kind.LIVE and len(hourly.value) == 72
     assert min(p.uptime for p in hourly.value) == 12.5
     assert fake.requests_to("/api/frontend/v1/stats/uptime-hourly")[-1].query["id"] == [fake_stats.AZURE]
@@ -310,24 +314,24 @@ def test_uptime_live_daily_and_hourly(fake):
 
 def test_uptime_offline_is_simulated_and_labelled():
     service = offline_service()
-    table = pf.provider_table(service, MODEL)
-    daily = pf.uptime_daily(service, MODEL, table=table)
+    table = prov.provider_table(service, MODEL)
+    daily = up.uptime_daily(service, MODEL, table=table)
     assert daily.provenance.kind is Kind.SIMULATED and "99.92" in daily.provenance.note
     azure = next(row for row in table.rows if row.label == "Azure")
-    hourly = pf.uptime_hourly(service, azure)
+    hourly = up.uptime_hourly(service, table, azure)
     assert hourly.provenance.kind is Kind.SIMULATED and "endpoint id of Azure is unknown" in hourly.notice
-    assert len(hourly.value) == pf.SIMULATED_HOURS
-    assert pf.uptime_band(None) == pf.NO_DATA_BAND and pf.uptime_band(71.25).startswith("< 90")
+    assert len(hourly.value) == up.SIMULATED_HOURS
+    assert up.uptime_band(None) == up.NO_DATA_BAND and up.uptime_band(71.25).startswith("< 90")
 
 
 def test_effective_pricing_live_and_offline(fake):
-    live = pf.effective_pricing(service_for(fake), MODEL)
+    live = eff.effective_pricing(service_for(fake), MODEL)
     assert live.provenance.kind is Kind.LIVE and live.value.providers[0].input_per_m == Decimal("0.118")
-    offline = pf.effective_pricing(offline_service(), MODEL)
+    offline = eff.effective_pricing(offline_service(), MODEL)
     assert offline.value is None and offline.notice
 
 
-def test_live_routes_are_registered():
+def test_cold_refresh_plan_lists_the_website_routes():
     routes = offline_service().live_routes(MODEL)
     paths = {route.path for route in routes}
     assert {"/api/frontend/v1/stats/endpoint", "/api/frontend/v1/stats/throughput-comparison",

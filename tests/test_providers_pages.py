@@ -26,6 +26,12 @@ def charts(at) -> list[tuple[dict, list]]:
     return out
 
 
+def title_of(spec: dict) -> str:
+    """A chart's title text (a simulated chart's title is an object with subtitle lines)."""
+    title = spec.get("title")
+    return title.get("text", "") if isinstance(title, dict) else str(title or "")
+
+
 def frame_with(at, column: str):
     """The first table on the page with ``column``: a grid (st.dataframe) or a Markdown table."""
     frames = [frame.value for frame in at.dataframe] + markdown_tables(at)
@@ -140,7 +146,7 @@ def test_performance_offline_every_chart_is_labelled_simulated_beside_snapshot_f
     no_exception(at)
     drawn = charts(at)
     assert len(drawn) == 3
-    assert all(spec["title"].startswith("SIMULATED") for spec, _ in drawn)
+    assert all(title_of(spec).startswith("SIMULATED") and spec["title"]["subtitle"] for spec, _ in drawn)
     assert sum("**Simulated**" in w.value for w in at.warning) == 3
     figures = [(m.label, m.value) for m in at.metric]
     assert figures == [("OpenAI · p50", "74.8"), ("Azure · p50", "116.8"),  # tok/s
@@ -159,7 +165,8 @@ def test_performance_percentile_and_window_selectors():
     at.run()
     no_exception(at)
     spec, frames = charts(at)[0]
-    assert "p90" in spec["title"] and len(frames[0]) == 2 * 7 < len(before)
+    assert "p90" in title_of(spec) and len(frames[0]) == 2 * 7 < len(before)
+    assert any("0.62 × the real p50" in line for line in spec["title"]["subtitle"])  # the tail ratio, on the chart
     assert frames[0]["value"].mean() < before["value"].mean()  # throughput's slow tail is lower
     assert "LOWER" in page_text(at)
 
@@ -195,7 +202,7 @@ def test_uptime_offline_strips_are_simulated_and_current_is_unknown():
     at = run_app(UPTIME)
     no_exception(at)
     drawn = charts(at)
-    assert len(drawn) == 2 and all(spec["title"].startswith("SIMULATED") for spec, _ in drawn)
+    assert len(drawn) == 2 and all(title_of(spec).startswith("SIMULATED") for spec, _ in drawn)
     now = frame_with(at, "Last 5 min %").set_index("Provider")
     assert now.loc["OpenAI", "Band (30 min)"] == "no data"
     assert now.loc["Azure", "Average uptime % (orchid, window undocumented)"] == "99.9916"
@@ -221,7 +228,7 @@ def _big_chart_app():
     import datetime as dt
 
     from components.performance import metric_chart, series_frame
-    from routerlens.performance import SeriesPoint
+    from routerlens.metrics import SeriesPoint
     import streamlit as st
 
     start = dt.datetime(2020, 1, 1)

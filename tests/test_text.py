@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import datetime as dt
 
+from routerlens import formatting as fmt
 from routerlens import text
 
 
@@ -56,11 +57,17 @@ def test_hashtags_linked_models_and_claims():
 
 
 def test_number_formats():
-    assert text.usd(Decimal("0.15")) == "$0.15"
-    assert text.usd(Decimal("0.075")) == "$0.075"
-    assert text.usd(Decimal("0.7125")) == "$0.7125"
-    assert text.usd(None) == "unknown"
-    assert text.per_m(Decimal("0.600000")) == "$0.60/M"
-    assert text.tokens(128000) == "128K" and text.tokens(16384) == "16K" and text.tokens(131072) == "128K"
-    assert text.tokens(518e9) == "518B" and text.tokens(61.4e9) == "61.4B" and text.tokens(None) == "unknown"
-    assert text.month_text(dt.date(2023, 10, 31)) == "Oct 2023"
+    assert fmt.money(Decimal("0.15")) == "$0.15"
+    assert fmt.money(Decimal("0.075")) == "$0.075"
+    assert fmt.money(Decimal("0.7125")) == "$0.7125"
+    assert fmt.money(Decimal("0.0000075")) == "$0.0000075"  # never rounded away
+    assert fmt.money(Decimal("12.4")) == "$12.40" and fmt.money(Decimal("21375")) == "$21,375.00"
+    assert fmt.money(Decimal("0.00000364"), significant=2) == "$0.0000036"
+    assert fmt.money(0, significant=2) == "$0.00" and fmt.money(None) == "unknown"
+    assert fmt.per_m(Decimal("0.600000")) == "$0.60/M"
+    assert fmt.number(1232.5) == "1,232.5" and fmt.number(327.0) == "327" and fmt.number(100.0) == "100"
+    assert fmt.integer(4720528) == "4,720,528" and fmt.integer(None) == "unknown"
+    assert fmt.tokens(128000) == "128K" and fmt.tokens(16384) == "16K" and fmt.tokens(131072) == "128K"
+    assert fmt.tokens(518e9) == "518B" and fmt.tokens(61.4e9) == "61.4B" and fmt.tokens(None) == "unknown"
+    assert fmt.month_text(dt.date(2023, 10, 31)) == "Oct 2023"
+    assert fmt.seconds(0.327) == "327 ms" and fmt.seconds(1.234) == "1.23 s"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from routerlens import usage
+from routerlens import routes, usage
 from routerlens.config import load_settings
 from routerlens.parse import ParseError, to_count
 from routerlens.service import DataService
@@ -261,12 +261,10 @@ def test_keyed_datasets_with_a_key(fake):
     assert [d.share for d in share.value] == [10.0] * 5 + [None]
     sent = fake.requests_to("/api/v1/datasets/rankings-daily")[0]
     start, end = dt.date.fromisoformat(sent.query["start_date"][0]), dt.date.fromisoformat(sent.query["end_date"][0])
-    assert (end - start).days == usage.RANKINGS_WINDOW_DAYS - 1 and sent.query["period"] == ["day"]
+    assert (end - start).days == routes.RANKINGS_WINDOW_DAYS - 1 and sent.query["period"] == ["day"]
 
 
-def test_live_routes_are_registered_for_a_cold_refresh(fake):
-    import routerlens.benchmarks  # noqa: F401  (registers its route on import, as the pages do)
-
+def test_cold_refresh_plan_covers_the_keyed_routes(fake):
     service = live(fake, OPENROUTER_API_KEY="sk-or-v1-test")
     paths = {route.path for route in service.live_routes(GPT)}
     assert {"/api/frontend/v1/stats/top-apps-for-model", "/api/frontend/v1/stats/model-activity",
