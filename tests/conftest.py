@@ -18,6 +18,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.fakeserver import FakeOpenRouter  # noqa: E402
+from tests.postgres import postgres_db, postgres_url  # noqa: E402,F401  (fixtures for every test)
 
 DEAD_BASE_URL = "http://127.0.0.1:9/api/v1"  # discard port: nothing listens
 
