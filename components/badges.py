@@ -8,9 +8,11 @@ import streamlit as st
 from routerlens.provenance import Kind, Provenance, Sourced
 from routerlens.text import escape_markdown_text
 
-_COLORS = {Kind.LIVE: "green", Kind.SNAPSHOT: "blue", Kind.SIMULATED: "orange", Kind.NONE: "gray"}
+_COLORS = {Kind.LIVE: "green", Kind.RECORDED: "violet", Kind.SNAPSHOT: "blue", Kind.SIMULATED: "orange",
+           Kind.NONE: "gray"}
 _ICONS = {
     Kind.LIVE: ":material/cloud_done:",
+    Kind.RECORDED: ":material/database:",
     Kind.SNAPSHOT: ":material/inventory_2:",
     Kind.SIMULATED: ":material/science:",
     Kind.NONE: ":material/block:",
@@ -22,6 +24,18 @@ def provenance_badge(provenance: Provenance, *, key: str | None = None) -> None:
     whose tooltip names the source. ``key`` is accepted for API symmetry with other panels."""
     st.badge(provenance.short_label(), icon=_ICONS[provenance.kind], color=_COLORS[provenance.kind],
              help=provenance.long_label())
+
+
+def sourced_badges(sourced: Sourced, *, key: str | None = None) -> None:
+    """The value's badge, and one for each further source that supplied part of it (a recording
+    extending a live series), side by side."""
+    if not sourced.also:
+        provenance_badge(sourced.provenance, key=key)
+        return
+    with st.container(horizontal=True, key=f"{key}_badges" if key else None):
+        provenance_badge(sourced.provenance, key=key)
+        for index, provenance in enumerate(sourced.also):
+            provenance_badge(provenance, key=f"{key}_also{index}" if key else None)
 
 
 def source_caption(provenance: Provenance, *, key: str | None = None) -> None:

@@ -18,7 +18,9 @@ from routerlens.providers import ProviderTable
 from routerlens.provenance import Sourced
 from routerlens.uptime import NO_DATA_BAND, UPTIME_BANDS, UptimePoint, uptime_band, worst_slot_text
 
-from .badges import chart_title, provenance_badge, simulated_banner, simulated_caveats, sourced_notice
+from .badges import (
+    chart_title, provenance_badge, simulated_banner, simulated_caveats, sourced_badges, sourced_notice,
+)
 from .charts import CHART_HEIGHT, PALETTE
 from .tables import static_table
 
@@ -140,7 +142,7 @@ def metric_panel(series: Sourced[list[SeriesPoint]], table: ProviderTable, *, me
                     st.caption(f"{thin} grey point(s): fewer than {THIN_SAMPLE_COUNT} requests that day.")
             else:
                 st.caption("No daily points to draw.")
-            provenance_badge(series.provenance, key=f"{key}_prov")
+            sourced_badges(series, key=f"{key}_prov")
         with figures_col:
             _current_figures(table, metric=metric, percentile=percentile, key=key)
 
@@ -213,4 +215,4 @@ def uptime_strip(series: Sourced[list[UptimePoint]], *, hourly: bool, window_day
             st.caption(worst)
     else:
         st.caption(f"No {what} to draw.")
-    provenance_badge(series.provenance, key=f"{key}_prov")
+    sourced_badges(series, key=f"{key}_prov")

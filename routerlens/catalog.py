@@ -21,7 +21,7 @@ from .snapshot import Bundled
 def spec_history(service: DataService, model_id: str | ModelRef) -> list[Sourced[Model]]:
     """The model's ``/api/v1/models`` entry as captured on different dates, oldest first."""
     ref = ModelRef.of(model_id)
-    return service.history(Want(f"captures of {ref.model_key}", parse_models, None,
+    return service.captures(Want(f"captures of {ref.model_key}", parse_models, None,
                                 bundled=Bundled.at("/api/v1/models#history"),
                                 pick=functools.partial(find_model, ref.model_key)))
 

@@ -92,6 +92,8 @@ class Settings:
     max_retry_wait: float = 5.0
     app_url: str = APP_URL
     app_title: str = APP_TITLE
+    history_url: str | None = None
+    """The recording's database URL (``None``: no recording is read)."""
 
     @property
     def site_root(self) -> str:
@@ -115,7 +117,7 @@ class Settings:
     @property
     def cache_token(self) -> str:
         """Identifies everything that changes what the live source returns (no secrets)."""
-        return f"{self.base_url}|{self.mode.value}|{self.key_fingerprint}"
+        return f"{self.base_url}|{self.mode.value}|{self.key_fingerprint}|{self.history_url}"
 
     @property
     def is_default_base_url(self) -> bool:
@@ -162,9 +164,12 @@ def load_settings(
             kwargs = {"total_timeout": total, "read_timeout": min(10.0, total), "connect_timeout": min(3.0, total)}
         except ValueError:
             pass
+    from .history.config import history_url
+
     return Settings(
         base_url=base_url,
         mode=mode,
         api_key=ApiKey(key_text) if key_text else None,
+        history_url=history_url(env, secrets),
         **kwargs,
     )

@@ -22,7 +22,7 @@ from .parse import ParseError, as_dict, split_series_key, to_datetime, to_float,
 from .provenance import Sourced
 from .providers import ProviderRow, ProviderTable, provider_table
 from .schema import Endpoint
-from .service import DataService, Simulation, Want
+from .service import DataService, RecordedSeries, Simulation, Want
 
 PERCENTILES = ("p50", "p75", "p90", "p99")
 THIN_SAMPLE_COUNT = 100
@@ -170,10 +170,43 @@ def metric_series(service: DataService, model_id: str | ModelRef, metric: str, p
     slug = service.permaslug(ref)
     names = tuple(sorted(table.names_by_id().items()))
     return service.get(Want(
-        f"daily {METRICS[metric].label.lower()} series", 
+        f"daily {METRICS[metric].label.lower()} series",
         functools.partial(parse_metric_series, percentile=percentile, names=names, variant=ref.variant), [],
         live=(routes.comparison(metric, slug, ref.variant, percentile),), needs_data=True,
+        recorded=RecordedSeries(slug, ref.variant, metric, percentile),
+        from_recording=functools.partial(series_from_recording, names), extend=extend_series,
         simulate=functools.partial(simulate_metric, table, metric, percentile)))
+
+
+# --- the recording ---------------------------------------------------------------------------------
+
+def series_from_recording(names: Iterable[tuple[str, str]], rows: list) -> list[SeriesPoint]:
+    """Recorded daily rows → points named like the live ones. A day missing inside a provider's
+    recorded span becomes a ``None`` point: drawn as a gap, never interpolated."""
+    names = dict(names)
+    by_provider: dict[str, list] = {}
+    for row in rows:
+        by_provider.setdefault(row.provider, []).append(row)
+    points: list[SeriesPoint] = []
+    for key, items in by_provider.items():
+        items.sort(key=lambda r: r.bucket)
+        label = series_label(key, names) if split_series_key(key)[0] in names else (
+            items[-1].label or series_label(key, names))
+        seen = {item.bucket: item for item in items}
+        day = items[0].bucket
+        while day <= items[-1].bucket:
+            item = seen.get(day)
+            points.append(SeriesPoint(day, label, key, item.value if item else None, item.samples if item else None))
+            day += dt.timedelta(days=1)
+    return points
+
+
+def extend_series(live: list, recorded: list) -> list:
+    """Live points, plus recorded points before or after the live window (live wins inside it)."""
+    if not live:
+        return recorded
+    first, last = min(p.when for p in live), max(p.when for p in live)
+    return [*[p for p in recorded if p.when < first], *live, *[p for p in recorded if p.when > last]]
 
 
 # --- simulation ------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ class Kind(str, Enum):
     LIVE = "live"
     SNAPSHOT = "snapshot"
     SIMULATED = "simulated"
+    RECORDED = "recorded"  # kept by this deployment's own recorder (routerlens.record)
     NONE = "none"  # nothing could be loaded (forced Live mode with the server down, say)
 
 
@@ -61,6 +62,8 @@ class Provenance:
             return f"Snapshot · as of {format_as_of(self.as_of)}"
         if self.kind is Kind.SIMULATED:
             return "Simulated · not real data"
+        if self.kind is Kind.RECORDED:
+            return f"Recorded by this deployment · {self.note}"
         return "No data"
 
     def brief(self) -> str:
@@ -70,7 +73,7 @@ class Provenance:
 
     def long_label(self) -> str:
         parts = [self.short_label(), f"source: {self.source}"]
-        if self.note:
+        if self.note and self.kind is not Kind.RECORDED:
             parts.append(self.note)
         return " — ".join(parts)
 
@@ -90,6 +93,13 @@ class Provenance:
         )
 
     @staticmethod
+    def recorded(points: int, first: dt.datetime, last: dt.datetime, where: str) -> Provenance:
+        """"Recorded by this deployment · 412 points · from 2026-10-01 to 2026-11-29"."""
+        span = f"from {first:%Y-%m-%d} to {last:%Y-%m-%d}"
+        return Provenance(Kind.RECORDED, f"this deployment's recording ({where})", last.replace(microsecond=0).isoformat(),
+                          note=f"{points:,} points · {span}")
+
+    @staticmethod
     def nothing(reason: str) -> Provenance:
         return Provenance(Kind.NONE, reason, utcnow().replace(microsecond=0).isoformat())
 
@@ -101,6 +111,8 @@ class Sourced(Generic[T]):
     value: T
     provenance: Provenance
     notice: str | None = None
+    also: tuple[Provenance, ...] = ()
+    """Further sources that supplied part of the value (a recording extending a live series)."""
 
     @property
     def ok(self) -> bool:
@@ -110,7 +122,7 @@ class Sourced(Generic[T]):
         return replace(self, notice=notice)
 
     def map(self, fn) -> Sourced:
-        return Sourced(fn(self.value), self.provenance, self.notice)
+        return Sourced(fn(self.value), self.provenance, self.notice, self.also)
 
 
 def utcnow() -> dt.datetime:

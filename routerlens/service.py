@@ -8,12 +8,16 @@ for charts that no real source offers offline, how to simulate a stand-in from r
 ============  ======================================================
 Data mode     Sources, in order
 ============  ======================================================
-Auto          live → bundled snapshot → simulated
-Offline       bundled snapshot → simulated (no network at all)
+Auto          live → recorded → bundled snapshot → simulated
+Offline       recorded → bundled snapshot → simulated (no network)
 Live          live only; a figure no live route publishes (a
               bundled-only section such as the spec history) is
               still read from the snapshot, and says so in its badge
 ============  ======================================================
+
+**Recorded** is what this deployment's own recorder kept (:mod:`routerlens.history`). In Auto
+mode a recording also extends a live series beyond the live window (live wins where both have a
+point), and the value then carries both provenances.
 
 The first source with a usable answer wins; the value comes back as :class:`Sourced`, with its
 provenance and a notice saying why an earlier source was passed over. A new source (a recording,
@@ -49,13 +53,15 @@ from .snapshot import Bundled, SnapshotEntry, SnapshotSource
 T = TypeVar("T")
 
 ERROR_TTL_S = 15.0
+RECORDED_TTL_S = 60.0
+"""How long a read of the recording is reused (a recorder adds points every few minutes at most)."""
 MAX_CACHE_ENTRIES = 256
 READ_ERRORS = (ParseError, ValueError, TypeError, KeyError, AttributeError)
 
-LIVE, SNAPSHOT, SIMULATED = "live", "snapshot", "simulated"
+LIVE, RECORDED, SNAPSHOT, SIMULATED = "live", "recorded", "snapshot", "simulated"
 ORDER: dict[DataMode, tuple[str, ...]] = {
-    DataMode.AUTO: (LIVE, SNAPSHOT, SIMULATED),
-    DataMode.OFFLINE: (SNAPSHOT, SIMULATED),
+    DataMode.AUTO: (LIVE, RECORDED, SNAPSHOT, SIMULATED),
+    DataMode.OFFLINE: (RECORDED, SNAPSHOT, SIMULATED),
     DataMode.LIVE: (LIVE,),
 }
 """Which sources each data mode reads, in order. The only place that knows."""
@@ -76,6 +82,16 @@ class Simulation(Generic[T]):
     value: T
     seeded_from: str
     caveats: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordedSeries:
+    """Where the recording keeps a series (see :mod:`routerlens.history.schema`)."""
+
+    model: str
+    variant: str
+    metric: str
+    percentile: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,6 +118,13 @@ class Want(Generic[T]):
     """A live 404 is an answer: the thing does not exist (no fallback)."""
     no_live: str | None = None
     """Why no live route can be asked (e.g. an endpoint whose id is unknown)."""
+    recorded: RecordedSeries | None = None
+    """Where this deployment's recording keeps it, if it records it."""
+    from_recording: Callable[[list], T] | None = None
+    """Recorded rows (:class:`routerlens.history.store.Point`, oldest first) → the value wanted."""
+    extend: Callable[[T, T], T] | None = None
+    """(live value, recorded value) → the live value extended by the recording beyond the live
+    window; live wins where both have a point."""
     optional: bool = False
     """An extra whose absence is normal (a dataset that needs a key, facts bundled for a few
     models only): when no source has it, say nothing unless a live fetch actually failed."""
@@ -136,6 +159,7 @@ class DataService:
             self.client = OpenRouterClient(self.settings)
         self._lock = threading.Lock()
         self._cache: dict[Any, _CacheItem] = {}
+        self._history = None
         # 16 = the client's connection limit: every route of a cold refresh (14 today) runs at once.
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=16, thread_name_prefix="routerlens-live")
 
@@ -153,7 +177,8 @@ class DataService:
     def _readers(self) -> dict[str, Callable[[Want], Sourced | _Miss | None]]:
         """One reader per source. Each returns a value with its provenance, a miss with its reason,
         or ``None`` when the want does not concern that source."""
-        return {LIVE: self._read_live, SNAPSHOT: self._read_snapshot, SIMULATED: self._read_simulation}
+        return {LIVE: self._read_live, RECORDED: self._read_recorded, SNAPSHOT: self._read_snapshot,
+                SIMULATED: self._read_simulation}
 
     def _order(self, want: Want) -> tuple[str, ...]:
         order = self.order[self.mode]
@@ -168,12 +193,14 @@ class DataService:
         for source in self._order(want):
             outcome = readers[source](want)
             if isinstance(outcome, Sourced):
+                if source == LIVE and self.mode is DataMode.AUTO:
+                    outcome = self._extended(want, outcome)
                 return outcome if outcome.notice else outcome.with_notice(self._fallback_notice(want, source, misses))
             if outcome is not None:
                 misses.append(outcome)
         return Sourced(want.default, Provenance.nothing(_short_reason(misses)), notice=self._nothing_notice(want, misses))
 
-    def history(self, want: Want[T]) -> list[Sourced[T]]:
+    def captures(self, want: Want[T]) -> list[Sourced[T]]:
         """Every dated capture of a figure, oldest first (the bundled captures at
         ``want.bundled.path``); a capture that does not hold it is left out."""
         out: list[Sourced[T]] = []
@@ -223,6 +250,61 @@ class DataService:
         keyless = [m for m in misses if not m.needs_key]
         return _Miss(LIVE, "; ".join(m.reason for m in keyless)) if keyless else misses[0]
 
+    def _read_recorded(self, want: Want[T]) -> Sourced[T] | _Miss | None:
+        if want.recorded is None or want.from_recording is None:
+            return None
+        store = self.recording
+        if store is None:
+            return None
+        from .history.store import HistoryError
+
+        query = want.recorded
+        failed = self._cache_get(("recorded-error",))
+        if failed is not None:  # a database that just failed is not asked again on every section
+            return _Miss(RECORDED, failed)
+        rows = self._cache_get(("recorded", query))
+        if rows is None:
+            try:
+                rows = store.read_points(query.model, query.variant, query.metric, query.percentile)
+            except HistoryError as exc:
+                if str(exc).startswith("no recording"):
+                    return None  # nothing recorded here yet: not a failure
+                reason = f"the recording is unavailable: {exc}"
+                self._cache_put(("recorded-error",), reason, self.error_ttl)
+                return _Miss(RECORDED, reason)
+            self._cache_put(("recorded", query), rows, RECORDED_TTL_S)
+        if not rows:
+            return None
+        try:
+            value = want.from_recording(rows)
+        except READ_ERRORS as exc:
+            return _Miss(RECORDED, f"the recording could not be read ({exc})")
+        buckets = [row.bucket for row in rows]
+        return Sourced(value, Provenance.recorded(len(rows), min(buckets), max(buckets), store.describe()))
+
+    def _extended(self, want: Want[T], live: Sourced[T]) -> Sourced[T]:
+        """A live value extended by the recording beyond the live window, with both provenances."""
+        if want.extend is None:
+            return live
+        recorded = self._read_recorded(want)
+        if not isinstance(recorded, Sourced):
+            return live
+        combined = want.extend(live.value, recorded.value)
+        if _size(combined) <= _size(live.value):
+            return live
+        return Sourced(combined, live.provenance, live.notice, (recorded.provenance,))
+
+    @property
+    def recording(self):
+        """The recording, opened read-only on first use (``None`` when switched off)."""
+        if not self.settings.history_url:
+            return None
+        if self._history is None:
+            from .history.store import HistoryStore
+
+            self._history = HistoryStore(self.settings.history_url, readonly=True)
+        return self._history
+
     def _read_snapshot(self, want: Want[T]) -> Sourced[T] | _Miss | None:
         if want.bundled is None:
             return None
@@ -263,8 +345,10 @@ class DataService:
         """Why the value is not from the first source: nothing to say for live; for the snapshot,
         the live failure; for a simulation, every real source it stands in for."""
         why = self._why_not_live(want, misses)
-        if source == LIVE or (source == SNAPSHOT and not any(m.source == LIVE for m in misses)):
+        if source == LIVE or (source in (SNAPSHOT, RECORDED) and not any(m.source == LIVE for m in misses)):
             return None
+        if source == RECORDED:
+            return f"{why}; showing this deployment's recording instead."
         if source == SNAPSHOT:
             return f"{why}; showing the bundled snapshot instead."
         lead = why or f"No live {want.what}"
@@ -437,6 +521,13 @@ def _empty(value: Any) -> bool:
         return False
 
 
+def _size(value: Any) -> int:
+    try:
+        return len(value)
+    except TypeError:
+        return 0
+
+
 def _parse_key(parse: Callable) -> Hashable | None:
     """A stable identity for a parse function, or ``None`` when it cannot be memoised safely
     (a lambda or closure may parse differently each time)."""
@@ -469,4 +560,4 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-__all__ = ["ORDER", "DataService", "Simulation", "Unusable", "Want"]
+__all__ = ["ORDER", "DataService", "RecordedSeries", "Simulation", "Unusable", "Want"]

@@ -16,11 +16,11 @@ from typing import Any
 from . import routes, simulated
 from .formatting import percent
 from .ids import STANDARD, ModelRef
-from .metrics import series_label
+from .metrics import extend_series, series_from_recording, series_label
 from .parse import ParseError, as_dict, split_series_key, to_datetime, to_float
 from .provenance import Sourced
 from .providers import ProviderRow, ProviderTable, provider_table
-from .service import DataService, Simulation, Want
+from .service import DataService, RecordedSeries, Simulation, Want
 
 SIMULATED_HOURS = 72
 DAILY_DAYS = 30
@@ -137,10 +137,19 @@ def uptime_daily(service: DataService, model_id: str | ModelRef, *, table: Provi
     ref = ModelRef.of(model_id)
     table = table or provider_table(service, ref)
     names = tuple(sorted(table.names_by_id().items()))
+    slug = service.permaslug(ref)
     return service.get(Want(
         "daily uptime history", functools.partial(parse_uptime_recent, names=names, variant=ref.variant), [],
-        live=(routes.uptime_recent(service.permaslug(ref)),), needs_data=True,
+        live=(routes.uptime_recent(slug),), needs_data=True,
+        recorded=RecordedSeries(slug, ref.variant, "uptime"),
+        from_recording=functools.partial(uptime_from_recording, names), extend=extend_series,
         simulate=functools.partial(simulate_daily, table)))
+
+
+def uptime_from_recording(names: Iterable[tuple[str, str]], rows: list) -> list[UptimePoint]:
+    """Recorded daily uptime → points; a missing day is a gap ("no data"), never invented."""
+    return [UptimePoint(p.when, p.provider, p.endpoint_key, p.value)
+            for p in series_from_recording(names, rows)]
 
 
 def uptime_hourly(service: DataService, table: ProviderTable, row: ProviderRow) -> Sourced[list[UptimePoint]]:

@@ -30,6 +30,7 @@ def _isolated_env(monkeypatch):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("OPENROUTER_BASE_URL", DEAD_BASE_URL)
     monkeypatch.setenv("ROUTERLENS_OFFLINE", "1")
+    monkeypatch.setenv("ROUTERLENS_HISTORY_URL", "off")  # never a developer's own recording; tests opt in
     yield
 
 

@@ -52,8 +52,9 @@ def test_simulated_series_are_deterministic():
 
 # --- the source rule lives in the service alone --------------------------------------------------
 
-SOURCE_RULE_FILES = {"service.py", "config.py"}
-"""Where the data mode may be read: the service (which decides) and the settings (which hold it)."""
+SOURCE_RULE_FILES = {"service.py", "config.py", "record.py"}
+"""Where the data mode may be read: the service (which decides), the settings (which hold it) and the
+recorder's command line (which, like the sidebar, chooses Live: a recording must never hold fallbacks)."""
 
 
 def _core_files():

@@ -100,6 +100,7 @@ def app_env(*, base_url: str | None = None, offline: bool = True, extra: dict[st
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENROUTER_", "ROUTERLENS_", "STREAMLIT_"))}
     env["PYTHONUNBUFFERED"] = "1"
     env["OPENROUTER_BASE_URL"] = base_url or "http://127.0.0.1:9/api/v1"
+    env["ROUTERLENS_HISTORY_URL"] = "off"  # never the machine's own recording (a test passes its own in extra)
     if offline:
         env["ROUTERLENS_OFFLINE"] = "1"
     else:

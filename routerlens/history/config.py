@@ -1,0 +1,29 @@
+"""Where the recording is: read from settings without importing the database layer."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+URL_ENV = "ROUTERLENS_HISTORY_URL"
+OFF = frozenset({"off", "none", "no", "0", "false"})
+
+
+def default_url() -> str:
+    """A SQLite file in the user's data directory (``~/.local/share/routerlens`` on Linux)."""
+    from platformdirs import user_data_path
+
+    return f"sqlite:///{user_data_path('routerlens') / 'history.sqlite'}"
+
+
+def history_url(env: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> str | None:
+    """The configured database URL: ``[connections.history] url`` in secrets, then
+    ``ROUTERLENS_HISTORY_URL``, then the default file; ``None`` when switched off."""
+    env = os.environ if env is None else env
+    section = (secrets or {}).get("connections", {})
+    section = section.get("history", {}) if isinstance(section, Mapping) else {}
+    url = (section.get("url") if isinstance(section, Mapping) else None) or (secrets or {}).get(URL_ENV) or env.get(URL_ENV)
+    if isinstance(url, str) and url.strip().lower() in OFF:
+        return None
+    return str(url).strip() if url else default_url()

@@ -1,0 +1,306 @@
+"""Recorded history: the store on real databases, the recorder against the loopback server with
+every fault, migrations, integrity (duplicates, concurrent recorders, kill -9, unusable
+databases), the "Recorded" source on the pages, export/import, and the key never stored.
+
+SQLite files live in a temporary folder; PostgreSQL runs as a throwaway server started by the
+tests (tests/postgres.py) where its binaries exist, and those tests skip with the reason where not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from routerlens.history.recorder import Recorder
+from routerlens.history.schema import metadata
+from routerlens.history.store import HistoryError, HistoryStore, Point
+from routerlens.record import main as record_main
+from tests.conftest import ROOT, page_text, run_app
+from tests.fakeserver import Reply, error_body
+
+MODEL = "openai/gpt-4o-mini"
+KEY = "sk-or-v1-recorder-secret-0123456789abcdef"
+OPENAI_ID = "77e40332-6f2a-4c48-bc14-e44596b30ce2"
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'history.sqlite'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """The same tests on both backends."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'history.sqlite'}"
+    return request.getfixturevalue("postgres_db")
+
+
+def live_service(fake, key: str | None = None):
+    from routerlens.config import ApiKey, DataMode, Settings
+    from routerlens.service import DataService
+
+    return DataService(Settings(base_url=fake.base_url, mode=DataMode.LIVE, api_key=ApiKey(key) if key else None,
+                                connect_timeout=1.0, read_timeout=2.0, total_timeout=3.0, max_retries=0))
+
+
+def record(fake, url: str, models=(MODEL,), key: str | None = None, **kw):
+    store = HistoryStore(url)
+    store.upgrade()
+    return Recorder(live_service(fake, key), store).run_pass(list(models), **kw), store
+
+
+# --- migrations --------------------------------------------------------------------------------------
+
+def test_an_empty_database_upgrades_to_the_schema_the_code_uses(db_url):
+    store = HistoryStore(db_url)
+    store.upgrade()
+    assert store.revision() == "0001"
+    inspector = sa.inspect(store.engine)
+    for table in metadata.sorted_tables:
+        assert {c["name"] for c in inspector.get_columns(table.name)} == {c.name for c in table.columns}, table.name
+    store.upgrade()  # idempotent
+
+
+def test_a_database_of_the_first_schema_upgrades_without_losing_rows(db_url):
+    store = HistoryStore(db_url)
+    store.upgrade("0001")
+    when = dt.datetime(2026, 11, 1)
+    store.write_points([Point(MODEL, "standard", "x", "throughput", "p50", when, 70.0)], source_route="GET t",
+                       fetched_at=when)
+    store.write_changes(MODEL, "standard", "", {"pricing.prompt": "0.00000015"}, source_route="GET m", observed_at=when)
+    store.upgrade("head")
+    assert store.counts()["points"] == 1 and store.counts()["changes"] == 1
+
+
+# --- the recorder against the loopback server ------------------------------------------------------
+
+def test_a_pass_records_every_route_with_its_source(fake, db_url):
+    result, store = record(fake, db_url)
+    assert not result.failures and result.routes == 20 and result.points > 400
+    counts = store.counts()
+    assert counts["passes"] == 1 and counts["changes"] > 10
+    throughput = store.read_points(MODEL, "standard", "throughput", "p50")
+    assert {p.provider for p in throughput} >= {f"{OPENAI_ID}::standard"}
+    assert all(p.value is None or p.value > 0 for p in throughput)
+    prices = {c.field: c.value for c in store.read_changes(MODEL, "standard") if c.provider == ""}
+    assert prices["pricing.prompt"] == "0.00000015" and prices["context_length"] == 128000
+
+
+def test_rerunning_a_pass_or_two_recorders_at_once_never_duplicate(fake, db_url):
+    _, store = record(fake, db_url)
+    first = store.counts()
+    record(fake, db_url)
+    threads = [threading.Thread(target=record, args=(fake, db_url)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    after = store.counts()
+    assert after["points"] == first["points"] and after["changes"] == first["changes"]
+    assert after["passes"] == 4
+
+
+def test_a_change_is_logged_once_when_it_happens(fake, sqlite_url):
+    _, store = record(fake, sqlite_url)
+    models = fake.routes[("GET", "/api/v1/models")].json
+    mini = next(m for m in models["data"] if m["id"] == MODEL)
+    mini["pricing"]["prompt"] = "0.0000001"
+    record(fake, sqlite_url)
+    record(fake, sqlite_url)
+    log = [c for c in store.read_changes(MODEL, "standard") if c.provider == "" and c.field == "pricing.prompt"]
+    assert [c.value for c in log] == ["0.00000015", "0.0000001"]
+
+
+@pytest.mark.parametrize("reply, says", [
+    (Reply(status=401, json=error_body(401, "No auth credentials found")), "HTTP 401"),
+    (Reply(status=429, json=error_body(429, "Rate limit exceeded"), headers={"Retry-After": "30"}), "HTTP 429"),
+    (Reply(status=503, json=error_body(503, "overloaded")), "HTTP 503"),
+    (Reply(body=b'{"data": [{"x": "2026-11-10", "y": {"a": 1'), "malformed JSON"),
+    (Reply(body=b"<html>maintenance</html>"), "malformed JSON"),
+    (Reply(json={"data": "maintenance"}), "could not be read"),
+    (Reply(delay=5.0), "too slow"),
+])
+def test_a_failed_route_writes_nothing_and_never_a_zero(fake, sqlite_url, reply, says):
+    fake.set("/api/frontend/v1/stats/throughput-comparison", reply)
+    result, store = record(fake, sqlite_url)
+    failed = [f for f in result.failures if "throughput-comparison" in f]
+    assert len(failed) == 4 and all(says in f or "timeout" in f or "answer in time" in f for f in failed), failed
+    assert store.read_points(MODEL, "standard", "throughput", "p50") == []
+    assert store.read_points(MODEL, "standard", "latency", "p50")  # the other routes were recorded
+    assert result.recorded_anything
+
+
+def test_a_truncated_body_writes_nothing(fake, sqlite_url):
+    fake.set("/api/frontend/v1/stats/latency-comparison", Reply(json={"data": []}, stall=30.0))
+    result, store = record(fake, sqlite_url)
+    assert any("latency-comparison" in f for f in result.failures)
+    assert store.read_points(MODEL, "standard", "latency", "p50") == []
+
+
+def test_nothing_recordable_is_a_non_zero_exit(fake, sqlite_url, monkeypatch):
+    fake.down = True
+    monkeypatch.setenv("OPENROUTER_BASE_URL", fake.base_url)
+    monkeypatch.setenv("ROUTERLENS_TIMEOUT", "1")
+    assert record_main(["--db", sqlite_url, "--quiet"]) == 1
+    fake.down = False
+    assert record_main(["--db", sqlite_url, "--quiet"]) == 0
+
+
+def test_the_key_is_never_written_to_the_database(fake, sqlite_url, tmp_path):
+    record(fake, sqlite_url, key=KEY)
+    assert fake.requests_to(f"/api/v1/models/{MODEL}/endpoints")[0].headers["authorization"] == f"Bearer {KEY}"
+    for path in tmp_path.glob("history.sqlite*"):
+        assert KEY.encode() not in path.read_bytes() and b"sk-or-v1" not in path.read_bytes()
+
+
+def test_a_recorder_killed_mid_pass_leaves_a_valid_database(fake, tmp_path):
+    """kill -9 in the middle of a second pass: every earlier pass intact, the file consistent."""
+    url = f"sqlite:///{tmp_path / 'history.sqlite'}"
+    _, store = record(fake, url)
+    before = store.counts()
+    asked = threading.Event()
+
+    def slow_hourly(request):  # the second pass's last routes: it has written the others by now
+        asked.set()
+        return Reply(json={"data": {"history": []}}, delay=30.0)
+
+    fake.set("/api/frontend/v1/stats/uptime-hourly", slow_hourly)
+    env = {**os.environ, "OPENROUTER_BASE_URL": fake.base_url, "ROUTERLENS_TIMEOUT": "60"}
+    child = subprocess.Popen([sys.executable, "-m", "routerlens.record", "--db", url, "--quiet"], cwd=ROOT, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert asked.wait(60), "the second pass never got to its last routes"
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+    with sqlite3.connect(tmp_path / "history.sqlite") as check:
+        assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        unfinished = check.execute("SELECT count(*) FROM passes WHERE finished_at IS NULL").fetchone()[0]
+    after = store.counts()
+    assert after["points"] >= before["points"] and after["passes"] == before["passes"] + 1 and unfinished == 1
+    result, _ = record(fake, url)  # and the next pass just works
+    assert result.recorded_anything
+
+
+# --- an unusable database never breaks a page --------------------------------------------------------
+
+def _recording(url: str, days: int = 40, end: dt.date = dt.date(2026, 11, 20)) -> HistoryStore:
+    store = HistoryStore(url)
+    store.upgrade()
+    rows = []
+    for index in range(days):
+        day = dt.datetime.combine(end - dt.timedelta(days=days - 1 - index), dt.time())
+        if index == 5:
+            continue  # a day the recorder missed: a gap
+        rows.append(Point(MODEL, "standard", f"{OPENAI_ID}::standard", "throughput", "p50", day, 50.0 + index % 7, 500,
+                          "OpenAI"))
+        rows.append(Point(MODEL, "standard", OPENAI_ID, "uptime", "", day, 99.5 + (index % 3) / 10, None, "OpenAI"))
+    store.write_points(rows, source_route="GET /api/frontend/v1/stats/throughput-comparison",
+                       fetched_at=dt.datetime(2026, 11, 20, 12))
+    return store
+
+
+def test_offline_pages_draw_the_recording_as_recorded_not_simulated(sqlite_url, monkeypatch):
+    _recording(sqlite_url)
+    monkeypatch.setenv("ROUTERLENS_HISTORY_URL", sqlite_url)
+    at = run_app("pages/performance.py")
+    assert not at.exception
+    text = page_text(at)
+    assert "Recorded by this deployment · 39 points · from 2026-10-12 to 2026-11-20" in text
+    import json
+
+    titles = [json.loads(c.proto.spec)["title"] for c in at.get("vega_lite_chart")]
+    assert titles[0] == "Throughput, p50, daily"  # real, so not labelled simulated
+    assert isinstance(titles[1], dict) and titles[1]["text"].startswith("SIMULATED")  # latency: nothing recorded
+
+
+def test_a_gap_in_a_recording_is_drawn_as_a_gap(sqlite_url, monkeypatch):
+    from routerlens.config import DataMode, Settings
+    from routerlens.metrics import metric_series
+    from routerlens.service import DataService
+
+    _recording(sqlite_url)
+    service = DataService(Settings(mode=DataMode.OFFLINE, history_url=sqlite_url))
+    series = metric_series(service, MODEL, "throughput", "p50")
+    assert series.provenance.kind.value == "recorded" and len(series.value) == 40
+    assert [p.value for p in series.value].count(None) == 1  # the missed day, not interpolated
+
+
+def test_live_series_extended_by_the_recording_shows_both_badges(live_env, sqlite_url, monkeypatch):
+    _recording(sqlite_url)
+    monkeypatch.setenv("ROUTERLENS_HISTORY_URL", sqlite_url)
+    at = run_app("pages/performance.py")
+    assert not at.exception
+    text = page_text(at)
+    assert "Live · fetched" in text and "Recorded by this deployment" in text
+
+
+@pytest.mark.parametrize("kind", ["missing", "locked", "readonly", "garbage", "unreachable"])
+def test_an_unusable_database_falls_back_like_any_failed_source(tmp_path, monkeypatch, kind):
+    path = tmp_path / "history.sqlite"
+    url = f"sqlite:///{path}"
+    holder = None
+    if kind in ("locked", "readonly"):
+        _recording(url).dispose()
+    if kind == "locked":
+        holder = sqlite3.connect(path, timeout=0)
+        holder.execute("PRAGMA journal_mode=DELETE")
+        holder.execute("BEGIN EXCLUSIVE")
+    if kind == "readonly":
+        path.chmod(0o444)
+        tmp_path.chmod(0o555)
+    if kind == "garbage":
+        path.write_bytes(b"this is not a database" * 100)
+    if kind == "unreachable":
+        url = "postgresql+psycopg://nobody@127.0.0.1:9/none"
+    monkeypatch.setenv("ROUTERLENS_HISTORY_URL", url)
+    try:
+        at = run_app("pages/performance.py")
+        assert not at.exception, [e.message for e in at.exception]
+        text = page_text(at)
+        if kind == "readonly":
+            assert "Recorded by this deployment" in text  # a read-only file is still readable
+        else:
+            assert "Recorded by this deployment" not in text and "SIMULATED" in str(
+                [c.proto.spec for c in at.get("vega_lite_chart")])
+    finally:
+        if holder is not None:
+            holder.rollback()
+            holder.close()
+        tmp_path.chmod(0o755)
+        if path.exists():
+            path.chmod(0o644)
+
+
+# --- moving a recording --------------------------------------------------------------------------------
+
+def test_export_and_import_move_a_recording_between_databases(fake, tmp_path, db_url):
+    source = f"sqlite:///{tmp_path / 'source.sqlite'}"
+    _, store = record(fake, source)
+    exported = tmp_path / "recording.jsonl.gz"
+    assert record_main(["export", str(exported), "--db", source]) == 0
+    assert record_main(["import", str(exported), "--db", db_url]) == 0
+    assert record_main(["import", str(exported), "--db", db_url]) == 0  # twice adds nothing
+    target = HistoryStore(db_url)
+    assert target.counts()["points"] == store.counts()["points"]
+    assert target.counts()["changes"] == store.counts()["changes"]
+    (tmp_path / "junk.gz").write_bytes(b"not gzip")
+    with pytest.raises(HistoryError):
+        target.import_(tmp_path / "junk.gz")
+
+
+def test_every_interval_repeats_until_stopped(fake, sqlite_url, monkeypatch):
+    monkeypatch.setenv("OPENROUTER_BASE_URL", fake.base_url)
+    stop = threading.Event()
+    stop.set()  # stop after the first pass instead of waiting ten minutes
+    assert record_main(["--db", sqlite_url, "--quiet", "--every", "10m"], stop=stop) == 0
+    assert HistoryStore(sqlite_url).counts()["passes"] == 1
