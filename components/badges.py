@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import altair as alt
 import streamlit as st
 
 from routerlens.provenance import Kind, Provenance, Sourced
@@ -60,13 +59,6 @@ def simulated_banner(*, what: str, key: str | None = None) -> None:
         "It is not a measurement.",
         icon=":material/science:",
     )
-
-
-def chart_title(text: str, provenance: Provenance) -> str | alt.TitleParams:
-    """A chart's title; a simulated one says so first and carries its caveats as subtitle lines."""
-    if not provenance.is_simulated:
-        return text
-    return alt.TitleParams(f"SIMULATED — {text}", subtitle=list(provenance.caveats), subtitleColor="#B35C00")
 
 
 def simulated_caveats(provenance: Provenance, *, key: str | None = None) -> None:

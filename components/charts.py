@@ -6,8 +6,18 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from routerlens.provenance import Provenance
+
 CHART_HEIGHT = 280
 PALETTE = ["#6467F2", "#F2994A", "#27AE60", "#EB5757", "#9B51E0", "#2D9CDB", "#828282", "#F2C94C"]
+
+
+def chart_title(text: str, provenance: Provenance) -> str | alt.TitleParams:
+    """A chart's title; a simulated one says so first and carries its caveats as subtitle lines.
+    (Here, not in badges.py: every page imports the badges, and altair costs ~25 MB to import.)"""
+    if not provenance.is_simulated:
+        return text
+    return alt.TitleParams(f"SIMULATED — {text}", subtitle=list(provenance.caveats), subtitleColor="#B35C00")
 
 
 def line_chart(df: pd.DataFrame, *, x: str, y: str, color: str | None = None, y_title: str | None = None,

@@ -18,10 +18,8 @@ from routerlens.providers import ProviderTable
 from routerlens.provenance import Sourced
 from routerlens.uptime import NO_DATA_BAND, UPTIME_BANDS, UptimePoint, uptime_band, worst_slot_text
 
-from .badges import (
-    chart_title, provenance_badge, simulated_banner, simulated_caveats, sourced_badges, sourced_notice,
-)
-from .charts import CHART_HEIGHT, PALETTE
+from .badges import provenance_badge, simulated_banner, simulated_caveats, sourced_badges, sourced_notice
+from .charts import CHART_HEIGHT, PALETTE, chart_title
 from .tables import static_table
 
 WINDOWS = {"7 days": 7, "30 days": 30, "90 days": 90, "All": None}
@@ -72,8 +70,9 @@ def series_frame(points: list[SeriesPoint]) -> pd.DataFrame:
 
 
 def metric_chart(frame: pd.DataFrame, *, metric: str, percentile: str, title: str | alt.TitleParams,
-                 height: int = CHART_HEIGHT) -> alt.LayerChart:
-    """A line per provider with points; thin points grey; tooltip with sample counts."""
+                 mine: pd.DataFrame | None = None, height: int = CHART_HEIGHT) -> alt.LayerChart:
+    """A line per provider with points; thin points grey; tooltip with sample counts. ``mine``:
+    your own measured requests, drawn as black triangles (one per answer, not a percentile)."""
     info = METRICS[metric]
     colour = alt.Color("provider:N", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom", title=None))
     base = alt.Chart(frame).encode(
@@ -88,7 +87,19 @@ def metric_chart(frame: pd.DataFrame, *, metric: str, percentile: str, title: st
                  alt.Tooltip("value:Q", title=f"{info.label} ({info.unit})", format=",.1f"),
                  alt.Tooltip("samples:N", title="Requests (samples)"), alt.Tooltip("thin:N", title="Thin data")],
     )
-    return alt.layer(line, points).properties(title=title, height=height)
+    layers = [line, points]
+    if mine is not None and not mine.empty:
+        layers.append(alt.Chart(mine).mark_point(shape="triangle-up", filled=True, size=70, color="black").encode(
+            x="date:T", y="value:Q",
+            tooltip=[alt.Tooltip("date:T", title="When (UTC)", format="%Y-%m-%d %H:%M"),
+                     alt.Tooltip("endpoint:N", title="Served by"),
+                     alt.Tooltip("value:Q", title=f"Your request ({info.unit})", format=",.1f")]))
+    return alt.layer(*layers).properties(title=title, height=height)
+
+
+def mine_frame(points: list[SeriesPoint]) -> pd.DataFrame:
+    return pd.DataFrame({"date": [p.when for p in points], "value": [p.value for p in points],
+                         "endpoint": [p.endpoint_key for p in points]}, columns=["date", "value", "endpoint"])
 
 
 def _current_figures(table: ProviderTable, *, metric: str, percentile: str, key: str) -> None:
@@ -118,7 +129,7 @@ def _current_figures(table: ProviderTable, *, metric: str, percentile: str, key:
 
 
 def metric_panel(series: Sourced[list[SeriesPoint]], table: ProviderTable, *, metric: str, percentile: str,
-                 window_days: int | None, key: str) -> None:
+                 window_days: int | None, mine: Sourced[list[SeriesPoint]] | None = None, key: str) -> None:
     """One metric: chart (with its provenance and, if simulated, the label) beside the measured figures."""
     info = METRICS[metric]
     simulated = series.provenance.is_simulated
@@ -132,10 +143,15 @@ def metric_panel(series: Sourced[list[SeriesPoint]], table: ProviderTable, *, me
         with chart_col:
             points = window_points(series.value, window_days)
             frame = series_frame(points)
-            if frame["value"].notna().any():
+            own = [p for p in window_points(mine.value, window_days)] if mine and mine.value else []
+            if frame["value"].notna().any() or own:
                 title = chart_title(f"{info.label}, {percentile}, daily", series.provenance)
-                st.altair_chart(metric_chart(frame, metric=metric, percentile=percentile, title=title),
+                st.altair_chart(metric_chart(frame, metric=metric, percentile=percentile, title=title,
+                                             mine=mine_frame(own) if own else None),
                                 width="stretch", key=f"{key}_chart")
+                if own:
+                    st.caption(f"▲ Your requests: {len(own)} playground answer(s) measured by this app, each one "
+                               "request (compare with p50, not with a tail).")
                 simulated_caveats(series.provenance, key=f"{key}_caveats")
                 thin = int(frame["thin"].sum())
                 if thin:
@@ -143,6 +159,8 @@ def metric_panel(series: Sourced[list[SeriesPoint]], table: ProviderTable, *, me
             else:
                 st.caption("No daily points to draw.")
             sourced_badges(series, key=f"{key}_prov")
+            if own:
+                provenance_badge(mine.provenance, key=f"{key}_mine_prov")
         with figures_col:
             _current_figures(table, metric=metric, percentile=percentile, key=key)
 

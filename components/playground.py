@@ -11,8 +11,10 @@ key, and the host's per-session limits.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -22,6 +24,7 @@ from routerlens.chat import (
     ChatResult, ChatStream, Turn, conversation_json, conversation_markdown, history_messages, run_many,
 )
 from routerlens.client import OpenRouterClient
+from routerlens.ids import ModelRef
 from routerlens.images import ALLOWED_EXTENSIONS, prepare_all, split_urls
 from routerlens.limits import KeyAccess, RateLimiter, key_access, load_policy
 from routerlens.providers import ProviderTable, provider_table
@@ -29,6 +32,7 @@ from routerlens.routing import RequestSpec, RoutingMode
 from routerlens.schema import Endpoint, Model
 
 from .context import AppContext, app_secrets, current_model
+from .recording import describe_recording, keep_measurement, recording_configured
 from .playground_results import answer_measurements, code_span, comparison_view, measurement_log
 from .playground_settings import MODES, SendOptions, build_spec, routing_panel, settings_panel
 from .playground_state import Comparison, session, take_image_urls, urls_key
@@ -49,6 +53,8 @@ class Sender:
     limiter: RateLimiter | None
     table: ProviderTable
     model: Model | None
+    keep: Callable[[ChatResult], str | None] | None = None
+    """Records an answer's measurements; returns why it could not, or ``None``."""
 
     @property
     def endpoints(self) -> list[Endpoint]:
@@ -99,12 +105,17 @@ def playground(ctx: AppContext, *, key: str) -> None:
 
     table = provider_table(ctx.service, ctx.model_id)
     mode, pinned = routing_panel(table, key=key)
+    recording = describe_recording(ctx.settings.history_url)
     params, options = settings_panel(model.value.max_completion_tokens if model.value else None,
                                      model_defaults=model.value.default_parameters if model.value else {},
-                                     max_tokens_cap=access.max_tokens_cap, key=key)
+                                     max_tokens_cap=access.max_tokens_cap, recording=recording,
+                                     record_default=recording_configured(ctx.settings.history_url), key=key)
     spec = build_spec(ctx.model_id, mode, pinned, params)
     session().spec = spec
-    sender = Sender(ctx.service.client, access, _limiter(access), table, model.value)
+    sender = Sender(ctx.service.client, access, _limiter(access), table, model.value,
+                    keep=functools.partial(keep_measurement, ctx.settings.history_url,
+                                           ctx.service.permaslug(ctx.model_id), ModelRef.of(ctx.model_id).variant)
+                    if options.record else None)
 
     chat_tab, compare_tab, log_tab = st.tabs(["Chat", "Compare modes", "Measurements"])
     with chat_tab:
@@ -150,6 +161,15 @@ def chat_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, place
         _toolbar(turns, spec, key=key)
     if len(state.log) != logged and _in_fragment_rerun():
         st.rerun(scope="app")  # the measurement log (another tab) shows the new answer too
+
+
+def _keep(sender: Sender, results: list[ChatResult]) -> None:
+    """Record the answers' measurements when asked to; a failure is said, never raised."""
+    if sender.keep is None:
+        return
+    problems = {problem for result in results if (problem := sender.keep(result))}
+    for problem in problems:
+        st.caption(f"Not recorded: {md.escape_markdown_text(problem)}")
 
 
 def _in_fragment_rerun() -> bool:
@@ -266,6 +286,7 @@ def _exchange(turns: list[Turn], spec: RequestSpec, options: SendOptions, sender
         answer_measurements(result, sender.table, key=f"{key}_turn{len(turns)}")
     turns.append(Turn("assistant", result.text, result=result))
     session().log.append(result.log_row())
+    _keep(sender, [result])
 
 
 # --- compare -----------------------------------------------------------------------------------------
@@ -299,6 +320,7 @@ def compare_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, pi
             state = session()
             state.comparison = Comparison(prompt.strip(), results)
             state.log.extend(result.log_row() for result in results)
+            _keep(sender, results)
     stored = session().comparison
     if stored:
         comparison_view(stored.prompt, stored.results, sender.table, key=f"{key}_cmp")

@@ -27,6 +27,8 @@ class SendOptions:
     """Settings that shape how a message is sent but are not part of the request body."""
 
     stream: bool = True
+    record: bool = False
+    """Keep each answer's measurements in this deployment's recording (never the prompt or answer)."""
     image_detail: str = "auto"
     downscale: bool = True
 
@@ -100,7 +102,8 @@ def default_placeholder(model_defaults: Mapping[str, float], name: str) -> str:
 
 
 def settings_panel(model_max_tokens: int | None, *, model_defaults: Mapping[str, float],
-                   max_tokens_cap: int | None, key: str) -> tuple[dict, SendOptions]:
+                   max_tokens_cap: int | None, recording: str | None = None, record_default: bool = False,
+                   key: str) -> tuple[dict, SendOptions]:
     """System prompt and sampling parameters (empty = not sent: the model's or provider's default),
     plus how to send. ``model_defaults`` are the model's listed sampling defaults (``{}`` when
     none are listed or the model is unknown), shown as the empty fields' placeholders.
@@ -139,6 +142,13 @@ def settings_panel(model_max_tokens: int | None, *, model_defaults: Mapping[str,
         downscale = st.toggle("Downscale large images", value=True, key=f"{key}_downscale",
                               help="Images larger than 2048 px or 5 MB are resized before sending; "
                                    "off: they are refused instead.")
+        record = st.toggle(
+            "Record my measurements", value=record_default and bool(recording), key=f"{key}_record",
+            disabled=not recording,
+            help=(f"Keep each answer's mode, provider, TTFT, tokens/s, tokens and cost (never the prompt, the "
+                  f"answer or the key) in this deployment's recording ({recording}); the Performance page "
+                  "overlays them as “your requests”." if recording else
+                  "No recording database is configured (ROUTERLENS_HISTORY_URL or [connections.history])."))
     params = {
         "system_prompt": system or "",
         "max_tokens": int(max_tokens) if max_tokens is not None else default,
@@ -149,7 +159,8 @@ def settings_panel(model_max_tokens: int | None, *, model_defaults: Mapping[str,
         "presence_penalty": presence,
         "stop": tuple(s.strip() for s in (stop or "").split(",") if s.strip())[:4],
     }
-    return params, SendOptions(stream=stream, image_detail=detail or "auto", downscale=downscale)
+    return params, SendOptions(stream=stream, image_detail=detail or "auto", downscale=downscale,
+                               record=bool(record and recording))
 
 
 def build_spec(model_id: str, mode: RoutingMode, pinned: str | None, params: dict) -> RequestSpec:

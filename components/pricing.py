@@ -145,3 +145,39 @@ def cost_headline(lines: list[CostLine], workload: Workload, provenance, *, key:
         dict(label="Blended 3:1 price", value=_m(best.blended_per_m), provenance=provenance,
              help="(3 × input + 1 × output) / 4 per 1M tokens, the figure peers quote."),
     ], columns=4, key=f"{key}_headline")
+
+
+def change_log_table(log: Sourced[list], *, key: str) -> None:
+    """Price and spec changes this deployment recorded (OpenRouter keeps no such history)."""
+    changes = [row for row in log.value if not row.first]
+    if not log.value:
+        return
+    with st.container(border=True, key=f"{key}_changes"):
+        st.subheader("Price and spec changes (recorded)")
+        firsts = len(log.value) - len(changes)
+        if changes:
+            rows = [{"When (UTC)": f"{row.when:%Y-%m-%d %H:%M}",
+                     "Where": "model entry" if not row.provider else f"endpoint {row.provider}",
+                     "What": row.field, "From": _value_text(row.field, row.before),
+                     "To": _value_text(row.field, row.after),
+                     "Source": row.source} for row in reversed(changes)]
+            static_table(rows, key=f"{key}_changes_table")
+        else:
+            st.caption("No change since recording began.")
+        st.caption(f"{firsts} field value(s) were first recorded, not changes. A change is logged only when a "
+                   "value differs from the last one recorded.")
+        provenance_badge(log.provenance, key=f"{key}_changes_prov")
+
+
+def _value_text(field: str, value) -> str:
+    if value is None:
+        return "not listed"
+    if field.startswith("pricing.") and field not in ("pricing.discount", "pricing.request", "pricing.image",
+                                                      "pricing.web_search"):
+        try:
+            return fmt.per_m(Decimal(str(value)) * 1_000_000)
+        except ArithmeticError:
+            return str(value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    return str(value)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import performance as panels
 from components.context import get_context
-from routerlens.metrics import METRICS, metric_series
+from routerlens.metrics import METRICS, metric_series, my_requests
 from routerlens.providers import provider_table
 
 ctx = get_context()
@@ -17,4 +17,5 @@ table = provider_table(ctx.service, ctx.model_id)
 for metric in METRICS:
     series = metric_series(ctx.service, ctx.model_id, metric, controls.percentile, table=table)
     panels.metric_panel(series, table, metric=metric, percentile=controls.percentile,
-                        window_days=controls.window_days, key=f"perf_{metric}")
+                        window_days=controls.window_days, mine=my_requests(ctx.service, ctx.model_id, metric),
+                        key=f"perf_{metric}")

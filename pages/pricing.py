@@ -6,7 +6,7 @@ import streamlit as st
 from components import pricing as panels
 from components.context import get_context
 from routerlens.calculator import mode_costs, provider_costs
-from routerlens.catalog import caching_notes, caching_rules
+from routerlens.catalog import caching_notes, caching_rules, change_log
 from routerlens.effective_pricing import effective_pricing
 from routerlens.providers import provider_table
 
@@ -22,3 +22,4 @@ panels.cost_headline(lines, workload, table.endpoints.provenance, key="price")
 panels.price_table(table, effective_pricing(ctx.service, ctx.model_id), workload, key="price")
 panels.provider_cost_table(lines, table.endpoints.provenance, key="price")
 panels.mode_cost_table(mode_costs(endpoints, workload), table.endpoints.provenance, key="price")
+panels.change_log_table(change_log(ctx.service, ctx.model_id), key="price")

@@ -5,7 +5,9 @@ providers' prompt-caching rules. Nothing here knows which source answered.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -14,16 +16,83 @@ from .ids import ModelRef
 from .parse import ParseError, as_dict, parse_models, to_int, to_str
 from .provenance import Provenance, Sourced
 from .schema import Endpoint, Model
-from .service import DataService, Want, find_model
+from .service import DataService, RecordedSeries, Want, find_model
 from .snapshot import Bundled
 
 
 def spec_history(service: DataService, model_id: str | ModelRef) -> list[Sourced[Model]]:
-    """The model's ``/api/v1/models`` entry as captured on different dates, oldest first."""
+    """The model's ``/api/v1/models`` entry over time, oldest first: the bundled captures, then
+    the entry as this deployment's recording saw it at each recorded change."""
     ref = ModelRef.of(model_id)
-    return service.captures(Want(f"captures of {ref.model_key}", parse_models, None,
-                                bundled=Bundled.at("/api/v1/models#history"),
-                                pick=functools.partial(find_model, ref.model_key)))
+    bundled = service.captures(Want(f"captures of {ref.model_key}", parse_models, None,
+                                    bundled=Bundled.at("/api/v1/models#history"),
+                                    pick=functools.partial(find_model, ref.model_key)))
+    recorded = change_log(service, ref)
+    states = [change for change in recorded.value if change.provider == ""]
+    if not states:
+        return bundled
+    return bundled + [Sourced(model, Provenance(recorded.provenance.kind, recorded.provenance.source,
+                                                when.replace(microsecond=0).isoformat(), note="a recorded change"))
+                      for when, model in model_states(ref, states)]
+
+
+# --- the change log (recorded by this deployment) ------------------------------------------------
+
+@dataclass(frozen=True)
+class ChangeRow:
+    when: dt.datetime
+    provider: str
+    """"" for the model's own entry, else the endpoint's routing slug."""
+    field: str
+    before: Any
+    after: Any
+    source: str
+    first: bool
+    """The first recorded value of this field (nothing to compare with)."""
+
+
+def _changes_as_rows(rows: list) -> list[ChangeRow]:
+    previous: dict[tuple[str, str], Any] = {}
+    out = []
+    for row in rows:
+        key = (row.provider, row.field)
+        out.append(ChangeRow(row.observed_at, row.provider, row.field, previous.get(key), row.value,
+                             row.source_route, key not in previous))
+        previous[key] = row.value
+    return out
+
+
+def change_log(service: DataService, model_id: str | ModelRef) -> Sourced[list[ChangeRow]]:
+    """Every price and spec change this deployment recorded for the model, oldest first."""
+    ref = ModelRef.of(model_id)
+    return service.get(Want(f"recorded changes of {ref.model_key}", _as_is, [],
+                            recorded=RecordedSeries(service.permaslug(ref), ref.variant, "changes"),
+                            from_recording=_changes_as_rows, optional=True))
+
+
+def _as_is(payload: Any) -> Any:
+    return payload
+
+
+def model_states(ref: ModelRef, rows: list[ChangeRow]) -> list[tuple[dt.datetime, Model]]:
+    """The model entry as it stood after each recorded change (fields accumulated over time)."""
+    fields: dict[str, Any] = {}
+    states: list[tuple[dt.datetime, Model]] = []
+    for when in sorted({row.when for row in rows}):
+        fields.update({row.field: row.after for row in rows if row.when == when})
+        raw = {"id": ref.model_key, "name": fields.get("name") or ref.model_key,
+               "pricing": {k.removeprefix("pricing."): v for k, v in fields.items() if k.startswith("pricing.") and v},
+               "context_length": fields.get("context_length"),
+               "top_provider": {"max_completion_tokens": fields.get("max_completion_tokens"),
+                                "is_moderated": fields.get("is_moderated")},
+               "architecture": {"input_modalities": fields.get("input_modalities") or [],
+                                "output_modalities": fields.get("output_modalities") or []},
+               "supported_parameters": fields.get("supported_parameters") or [],
+               "knowledge_cutoff": fields.get("knowledge_cutoff"), "expiration_date": fields.get("expiration_date")}
+        model = parse_models({"data": [raw]})
+        if model:
+            states.append((when, model[0]))
+    return states
 
 
 def full_description(service: DataService, model: Model, provenance: Provenance) -> Sourced[str]:

@@ -201,6 +201,30 @@ def series_from_recording(names: Iterable[tuple[str, str]], rows: list) -> list[
     return points
 
 
+MEASURED = {"throughput": "tokens_per_s", "latency": "ttft_ms", "latency-e2e": "total_ms"}
+"""Which of your own measurements matches each published metric (same definitions)."""
+MINE = "your requests"
+
+
+def my_requests(service: DataService, model_id: str | ModelRef, metric: str) -> Sourced[list[SeriesPoint]]:
+    """Your own playground answers for this model (recorded by this deployment), as points of the
+    published metric: tokens/s end-to-end, TTFT, total time. Nothing when none were recorded."""
+    ref = ModelRef.of(model_id)
+    return service.get(Want(f"your measured requests to {ref.model_key}", _no_payload, [],
+                            recorded=RecordedSeries(service.permaslug(ref), ref.variant, "measurements"),
+                            from_recording=functools.partial(measured_points, metric), optional=True))
+
+
+def _no_payload(payload):  # only the recording holds these
+    return payload
+
+
+def measured_points(metric: str, rows: list) -> list[SeriesPoint]:
+    field = MEASURED[metric]
+    return [SeriesPoint(row.finished_at, MINE, row.provider or "unknown provider", getattr(row, field))
+            for row in rows if row.ok and getattr(row, field) is not None]
+
+
 def extend_series(live: list, recorded: list) -> list:
     """Live points, plus recorded points before or after the live window (live wins inside it)."""
     if not live:

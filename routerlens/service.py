@@ -265,7 +265,7 @@ class DataService:
         rows = self._cache_get(("recorded", query))
         if rows is None:
             try:
-                rows = store.read_points(query.model, query.variant, query.metric, query.percentile)
+                rows = store.read(query)
             except HistoryError as exc:
                 if str(exc).startswith("no recording"):
                     return None  # nothing recorded here yet: not a failure
@@ -299,6 +299,11 @@ class DataService:
         """The recording, opened read-only on first use (``None`` when switched off)."""
         if not self.settings.history_url:
             return None
+        from .history.config import sqlite_file
+
+        path = sqlite_file(self.settings.history_url)
+        if path is not None and not path.exists():
+            return None  # nothing recorded here yet (and no database driver loaded for nothing)
         if self._history is None:
             from .history.store import HistoryStore
 

@@ -63,7 +63,7 @@ def record(fake, url: str, models=(MODEL,), key: str | None = None, **kw):
 def test_an_empty_database_upgrades_to_the_schema_the_code_uses(db_url):
     store = HistoryStore(db_url)
     store.upgrade()
-    assert store.revision() == "0001"
+    assert store.revision() == "0002"
     inspector = sa.inspect(store.engine)
     for table in metadata.sorted_tables:
         assert {c["name"] for c in inspector.get_columns(table.name)} == {c.name for c in table.columns}, table.name
@@ -163,13 +163,15 @@ def test_the_key_is_never_written_to_the_database(fake, sqlite_url, tmp_path):
 
 
 def test_a_recorder_killed_mid_pass_leaves_a_valid_database(fake, tmp_path):
-    """kill -9 in the middle of a second pass: every earlier pass intact, the file consistent."""
+    """kill -9 while a pass is writing: every earlier pass intact, the file consistent."""
     url = f"sqlite:///{tmp_path / 'history.sqlite'}"
-    _, store = record(fake, url)
+    _, store = record(fake, url, models=("openai/gpt-3.5-turbo",))  # the earlier pass
     before = store.counts()
     asked = threading.Event()
 
-    def slow_hourly(request):  # the second pass's last routes: it has written the others by now
+    def slow_hourly(request):
+        # gpt-4o-mini's hourly uptime is new to this recording, so the pass asks for it only after
+        # it has written every other route: by now it is mid-pass, with writes done.
         asked.set()
         return Reply(json={"data": {"history": []}}, delay=30.0)
 
@@ -186,9 +188,35 @@ def test_a_recorder_killed_mid_pass_leaves_a_valid_database(fake, tmp_path):
         assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         unfinished = check.execute("SELECT count(*) FROM passes WHERE finished_at IS NULL").fetchone()[0]
     after = store.counts()
-    assert after["points"] >= before["points"] and after["passes"] == before["passes"] + 1 and unfinished == 1
+    assert after["points"] > before["points"] and after["passes"] == before["passes"] + 1 and unfinished == 1
+    earlier = store.read_points("openai/gpt-3.5-turbo", "standard", "throughput", "p50")
+    assert earlier  # the earlier pass is intact
+    fake.set("/api/frontend/v1/stats/uptime-hourly", Reply(json={"data": {"history": []}}))
     result, _ = record(fake, url)  # and the next pass just works
     assert result.recorded_anything
+
+
+def test_a_steady_state_pass_is_one_wave(fake, sqlite_url):
+    """Hourly uptime of endpoints recorded before is fetched together with everything else: the
+    stats route here answers only once an hourly request is in flight at the same time."""
+    record(fake, sqlite_url)
+    stats_reply = fake.routes[("GET", "/api/frontend/v1/stats/endpoint")]
+    hourly_handler = fake.routes[("GET", "/api/frontend/v1/stats/uptime-hourly")]
+    hourly_seen = threading.Event()
+
+    def hourly(request):
+        hourly_seen.set()
+        return hourly_handler(request)
+
+    def stats(request):
+        if not hourly_seen.wait(5):
+            return Reply(status=503, json=error_body(503, "hourly uptime was not fetched in the same wave"))
+        return stats_reply
+
+    fake.set("/api/frontend/v1/stats/uptime-hourly", hourly)
+    fake.set("/api/frontend/v1/stats/endpoint", stats)
+    result, _ = record(fake, sqlite_url)
+    assert not result.failures, result.failures
 
 
 # --- an unusable database never breaks a page --------------------------------------------------------
@@ -304,3 +332,59 @@ def test_every_interval_repeats_until_stopped(fake, sqlite_url, monkeypatch):
     stop.set()  # stop after the first pass instead of waiting ten minutes
     assert record_main(["--db", sqlite_url, "--quiet", "--every", "10m"], stop=stop) == 0
     assert HistoryStore(sqlite_url).counts()["passes"] == 1
+
+
+# --- your own measurements ----------------------------------------------------------------------------
+
+def test_playground_answers_are_recorded_without_prompt_or_key(fake, tmp_path, monkeypatch):
+    """A configured recording: each answer's measurements are kept (toggle on by default), never
+    the prompt, the answer or the key; the Performance page overlays them as "your requests"."""
+    from tests.test_playground_page import KEY as PG_KEY
+    from tests.test_playground_page import PAGE, send
+
+    url = f"sqlite:///{tmp_path / 'history.sqlite'}"
+    monkeypatch.delenv("ROUTERLENS_OFFLINE", raising=False)
+    monkeypatch.setenv("OPENROUTER_BASE_URL", fake.base_url)
+    monkeypatch.setenv("ROUTERLENS_DATA_MODE", "auto")
+    monkeypatch.setenv("OPENROUTER_API_KEY", PG_KEY)
+    monkeypatch.setenv("ROUTERLENS_SHARED_KEY_PLAYGROUND", "1")
+    monkeypatch.setenv("ROUTERLENS_HISTORY_URL", url)
+    at = run_app(PAGE)
+    assert at.toggle(key="pg_record").value is True
+    send(at, "A secret prompt that must not be stored")
+    assert not at.exception, [e.message for e in at.exception]
+    store = HistoryStore(url)
+    kept = store.read_measurements(MODEL, "standard")
+    assert len(kept) == 1 and kept[0].ok and kept[0].ttft_ms is not None and kept[0].provider
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("history.sqlite*"))
+    assert b"secret prompt" not in raw and PG_KEY.encode() not in raw
+    performance = run_app("pages/performance.py")
+    assert not performance.exception
+    assert "Your requests: 1 playground answer(s)" in page_text(performance)
+    at.toggle(key="pg_record").set_value(False).run()
+    send(at, "Another prompt")
+    assert len(store.read_measurements(MODEL, "standard")) == 1  # off means off
+
+
+def test_no_configured_recording_means_the_toggle_is_off_and_says_why():
+    at = run_app("pages/playground.py")
+    toggle = at.toggle(key="pg_record")
+    assert toggle.value is False and toggle.disabled
+
+
+def test_recorded_price_changes_show_on_pricing_and_in_the_spec_history(fake, sqlite_url, monkeypatch):
+    record(fake, sqlite_url)
+    models = fake.routes[("GET", "/api/v1/models")].json
+    next(m for m in models["data"] if m["id"] == MODEL)["pricing"]["prompt"] = "0.0000001"
+    record(fake, sqlite_url)
+    monkeypatch.setenv("ROUTERLENS_HISTORY_URL", sqlite_url)
+    pricing = run_app("pages/pricing.py")
+    assert not pricing.exception
+    from tests.conftest import markdown_tables
+
+    table = next(t for t in markdown_tables(pricing) if "What" in t.columns)
+    change = table[table["What"] == "pricing.prompt"].iloc[0]
+    assert (change["Where"], change["From"], change["To"]) == ("model entry", "$0.15/M", "$0.10/M")
+    overview = run_app()
+    history = next(t for t in markdown_tables(overview) if "Captured" in t.columns)
+    assert list(history["Input $/M"])[-2:] == ["$0.15/M", "$0.10/M"]  # the bundled captures, then the recording

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,3 +28,11 @@ def history_url(env: Mapping[str, str] | None = None, secrets: Mapping[str, Any]
     if isinstance(url, str) and url.strip().lower() in OFF:
         return None
     return str(url).strip() if url else default_url()
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a ``sqlite:///path`` URL (``None`` for other databases or an in-memory one)."""
+    if not url.startswith("sqlite:///"):
+        return None
+    path = url.removeprefix("sqlite:///").split("?", 1)[0]
+    return Path(path) if path and path != ":memory:" else None

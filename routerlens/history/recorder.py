@@ -30,7 +30,7 @@ from ..schema import Endpoint, Model
 from ..service import DataService, Unusable, find_model
 from ..uptime import parse_uptime_hourly, parse_uptime_recent
 from ..usage import parse_activity, parse_top_apps
-from .store import HistoryError, HistoryStore, Point
+from .store import HistoryError, HistoryStore, Measurement, Point
 
 NOW_BUCKET_MINUTES = 10
 """Figures "as of now" (uptime last 30 min, p50 last 30 min) are kept one per 10 minutes."""
@@ -97,15 +97,21 @@ class Recorder:
                                                                                         label, when), "model list")]
         for ref in refs:
             model = find_model(ref.model_key, models) if models else None
-            jobs.extend(self._jobs_for(ref, routes.permaslug_of(ref, model.canonical_slug if model else None)))
+            slug = routes.permaslug_of(ref, model.canonical_slug if model else None)
+            jobs.extend(self._jobs_for(ref, slug))
+            # Hourly uptime needs endpoint ids: those recorded before are fetched in the same wave as
+            # everything else, so a pass takes about as long as its slowest route.
+            jobs.extend(self._hourly_job(ref, slug, endpoint_id, label) for endpoint_id, label in
+                        self._known_endpoints(slug, ref.variant))
         pass_id = self._start(model_ids, started, result)
         try:
             self.service.prefetch([job.route for job in jobs])
+            planned = {job.route for job in jobs}
             hourly: list[_Job] = []
             for index, job in enumerate(jobs):
                 payload = self._write_job(job, result)
                 if job.label.startswith("stats/endpoint ") and payload is not None:
-                    hourly.extend(self._hourly_jobs(job, payload))
+                    hourly.extend(j for j in self._hourly_jobs(job, payload) if j.route not in planned)
                 if progress:
                     progress(job.label, index + 1, len(jobs) + len(hourly))
             self.service.prefetch([job.route for job in hourly])
@@ -188,16 +194,23 @@ class Recorder:
         return jobs
 
     def _hourly_jobs(self, stats_job: _Job, payload: Any) -> list[_Job]:
-        ref_slug = stats_job.label.split(" ", 1)[1]
-        ref = ModelRef.of(ref_slug)
+        """Hourly uptime of the endpoints a stats answer names (those not planned already)."""
+        ref = ModelRef.of(stats_job.label.split(" ", 1)[1])
         slug = dict(stats_job.route.params).get("permaslug", ref.base)
-        jobs = []
-        for endpoint in parse_endpoints(payload):
-            if endpoint.endpoint_id and (endpoint.variant or "standard") == ref.variant:
-                jobs.append(_Job(routes.uptime_hourly(endpoint.endpoint_id),
-                                 self._hourly_writer(ref, slug, endpoint),
-                                 f"uptime-hourly {endpoint.provider_name} {ref.model_key}"))
-        return jobs
+        return [self._hourly_job(ref, slug, endpoint.endpoint_id, endpoint.provider_name)
+                for endpoint in parse_endpoints(payload)
+                if endpoint.endpoint_id and (endpoint.variant or "standard") == ref.variant]
+
+    def _hourly_job(self, ref: ModelRef, slug: str, endpoint_id: str, label: str) -> _Job:
+        return _Job(routes.uptime_hourly(endpoint_id), self._hourly_writer(ref, slug, endpoint_id, label),
+                    f"uptime-hourly {label} {ref.model_key}")
+
+    def _known_endpoints(self, slug: str, variant: str) -> list[tuple[str, str]]:
+        """Endpoint ids (and names) whose hourly uptime an earlier pass recorded."""
+        try:
+            return [(key, label or key) for key, label in self.store.providers(slug, variant, "uptime-hourly")]
+        except HistoryError:
+            return []
 
     # -- writers: parse with the pages' parser, then one transaction -----------------------------
 
@@ -254,11 +267,11 @@ class Recorder:
                 for p in parse_uptime_recent(payload, variant=ref.variant)]
         return self.store.write_points(rows, source_route=label, fetched_at=when), 0
 
-    def _hourly_writer(self, ref: ModelRef, slug: str, endpoint: Endpoint):
+    def _hourly_writer(self, ref: ModelRef, slug: str, endpoint_id: str, name: str):
         def write(payload: Any, label: str, when: dt.datetime) -> tuple[int, int]:
-            rows = [Point(slug, ref.variant, endpoint.endpoint_id, "uptime-hourly", "", p.when.replace(minute=0, second=0),
-                          p.uptime, label=endpoint.provider_name)
-                    for p in parse_uptime_hourly(payload, endpoint.provider_name)]
+            rows = [Point(slug, ref.variant, endpoint_id, "uptime-hourly", "", p.when.replace(minute=0, second=0),
+                          p.uptime, label=name)
+                    for p in parse_uptime_hourly(payload, name)]
             return self.store.write_points(rows, source_route=label, fetched_at=when), 0
         return write
 
@@ -291,6 +304,23 @@ class Recorder:
 
     def _points_and_changes(self, rows: list[Point], sets: list, label: str, when: dt.datetime) -> tuple[int, int]:
         return self.store.write_points_and_changes(rows, sets, source_route=label, fetched_at=when)
+
+
+# --- your own measurements ------------------------------------------------------------------------
+
+def measurement_from(result, *, model: str, variant: str) -> Measurement:
+    """A playground answer's measurements (``routerlens.chat.ChatResult``): what was measured,
+    never the prompt, the answer text or the key."""
+    finished = dt.datetime.fromisoformat(result.finished_at)
+    return Measurement(
+        finished_at=finished, model=model, variant=variant, requested_model=result.requested_model,
+        mode=result.mode.label, provider=result.provider,
+        ttft_ms=None if result.ttft_s is None else result.ttft_s * 1000,
+        total_ms=None if result.total_s is None else result.total_s * 1000,
+        tokens_per_s=result.tokens_per_s_end_to_end, tokens_per_s_after_first=result.tokens_per_s_after_first,
+        prompt_tokens=result.prompt_tokens, completion_tokens=result.completion_tokens,
+        cost_usd=None if result.cost is None else format(result.cost, "f"), streamed=result.streamed, ok=result.ok,
+        generation_id=result.generation_id)
 
 
 # --- what a model entry and an endpoint contribute to the change log -------------------------------

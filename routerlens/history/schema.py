@@ -10,12 +10,14 @@ What is stored is what was observed:
 * ``changes``: a change log of specs and prices, a row only when a field's value differs from
   the last recorded one.
 * ``passes``: one row per recorder pass (what it recorded, what failed and why).
+* ``measurements`` (schema 0002): each playground answer the app measured: mode, the provider
+  that served it, TTFT, tokens/s, tokens, cost. Never the prompt, the answer or the key.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
-    Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+    Boolean, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -72,3 +74,27 @@ passes = Table(
     Column("failures", Text, nullable=True),
     # One line per route that failed, with the reason (no key, no prompt text).
 )
+
+measurements = Table(
+    "measurements", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("finished_at", DateTime, nullable=False),
+    Column("model", String(200), nullable=False),
+    # The permaslug, like points.model; requested_model is the id as sent (with any :nitro etc.).
+    Column("variant", String(40), nullable=False),
+    Column("requested_model", String(220), nullable=False),
+    Column("mode", String(40), nullable=False),
+    Column("provider", String(200), nullable=True),
+    Column("ttft_ms", Float, nullable=True),
+    Column("total_ms", Float, nullable=True),
+    Column("tokens_per_s", Float, nullable=True),
+    Column("tokens_per_s_after_first", Float, nullable=True),
+    Column("prompt_tokens", Integer, nullable=True),
+    Column("completion_tokens", Integer, nullable=True),
+    Column("cost_usd", String(40), nullable=True),
+    Column("streamed", Boolean, nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("generation_id", String(120), nullable=True),
+    UniqueConstraint("generation_id", name="uq_measurements_generation"),
+)
+Index("ix_measurements_model", measurements.c.model, measurements.c.variant, measurements.c.finished_at)

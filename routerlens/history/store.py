@@ -32,7 +32,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from .config import default_url, history_url  # noqa: F401  (re-exported)
-from .schema import changes, passes, points
+from .schema import changes, measurements, passes, points
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 CONNECT_TIMEOUT_S = 3
@@ -62,6 +62,32 @@ class Point:
 
 
 @dataclass(frozen=True)
+class Measurement:
+    """One playground answer as this app measured it (no prompt, no answer text, no key)."""
+
+    finished_at: dt.datetime
+    model: str
+    variant: str
+    requested_model: str
+    mode: str
+    provider: str | None
+    ttft_ms: float | None
+    total_ms: float | None
+    tokens_per_s: float | None
+    tokens_per_s_after_first: float | None
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    cost_usd: str | None
+    streamed: bool
+    ok: bool
+    generation_id: str | None = None
+
+    @property
+    def bucket(self) -> dt.datetime:
+        return self.finished_at
+
+
+@dataclass(frozen=True)
 class Change:
     model: str
     variant: str
@@ -70,6 +96,10 @@ class Change:
     value: Any
     observed_at: dt.datetime
     source_route: str
+
+    @property
+    def bucket(self) -> dt.datetime:
+        return self.observed_at
 
 
 def describe(url: str) -> str:
@@ -270,6 +300,17 @@ class HistoryStore:
         return [Point(r["model"], r["variant"], r["provider"], r["metric"], r["percentile"], r["bucket"], r["value"],
                       r["samples"], r["label"]) for r in rows]
 
+    def providers(self, model: str, variant: str, metric: str) -> list[tuple[str, str | None]]:
+        """(provider key, last label) of every provider with a recorded point of ``metric``."""
+        query = (select(points.c.provider, func.max(points.c.label))
+                 .where(and_(points.c.model == model, points.c.variant == variant, points.c.metric == metric))
+                 .group_by(points.c.provider).order_by(points.c.provider))
+        try:
+            with self._connect() as connection:
+                return [(provider, label) for provider, label in connection.execute(query)]
+        except SQLAlchemyError as exc:
+            raise HistoryError(_reason(exc)) from None
+
     def read_changes(self, model: str, variant: str) -> list[Change]:
         query = (select(changes).where(and_(changes.c.model == model, changes.c.variant == variant))
                  .order_by(changes.c.observed_at, changes.c.provider, changes.c.field))
@@ -281,11 +322,40 @@ class HistoryStore:
         return [Change(r["model"], r["variant"], r["provider"], r["field"], _decode(r["value"]), r["observed_at"],
                        r["source_route"]) for r in rows]
 
+    def write_measurement(self, measurement: Measurement) -> bool:
+        """Keep one answer's measurements (once per generation id). Returns whether it was new."""
+        row = {name: getattr(measurement, name) for name in Measurement.__dataclass_fields__}
+        row["finished_at"] = _naive(row["finished_at"])
+        try:
+            with self._writer().begin() as connection:
+                insert = _insert_for(connection)(measurements).on_conflict_do_nothing()
+                return connection.execute(insert, row).rowcount == 1
+        except SQLAlchemyError as exc:
+            raise HistoryError(_reason(exc)) from None
+
+    def read_measurements(self, model: str, variant: str) -> list[Measurement]:
+        query = (select(measurements).where(and_(measurements.c.model == model, measurements.c.variant == variant))
+                 .order_by(measurements.c.finished_at))
+        try:
+            with self._connect() as connection:
+                rows = connection.execute(query).mappings().all()
+        except SQLAlchemyError as exc:
+            raise HistoryError(_reason(exc)) from None
+        return [Measurement(**{name: row[name] for name in Measurement.__dataclass_fields__}) for row in rows]
+
+    def read(self, query) -> list:
+        """A recorded series for the data service: points, or your own measurements."""
+        if query.metric == "measurements":
+            return self.read_measurements(query.model, query.variant)
+        if query.metric == "changes":
+            return self.read_changes(query.model, query.variant)
+        return self.read_points(query.model, query.variant, query.metric, query.percentile)
+
     def counts(self) -> dict[str, int]:
         try:
             with self._connect() as connection:
                 return {table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
-                        for table in (points, changes, passes)}
+                        for table in (points, changes, passes, measurements)}
         except SQLAlchemyError as exc:
             raise HistoryError(_reason(exc)) from None
 

@@ -1,0 +1,57 @@
+"""The app's own writes to the recording: each playground answer's measurements, when asked.
+
+The pages only ever read the recording (read-only, through the data service). This module is the
+one place the app writes: a writable store per database URL, created and migrated on first use,
+and any failure returned as a sentence (a page never breaks because the database does).
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from routerlens.chat import ChatResult
+from routerlens.history.config import default_url, sqlite_file
+
+
+def describe_recording(url: str | None) -> str | None:
+    """The database in words, without a password (no database driver imported)."""
+    if not url:
+        return None
+    if url.startswith("sqlite:///"):
+        return f"SQLite file {url.removeprefix('sqlite:///')}"
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+
+
+def recording_configured(url: str | None) -> bool:
+    """Whether recording is on by default: a database was configured explicitly, or the default
+    file exists (someone has run the recorder here)."""
+    if not url:
+        return False
+    if url != default_url():
+        return True
+    path = sqlite_file(url)
+    return path is not None and path.exists()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _writer(url: str):
+    from routerlens.history.store import HistoryStore
+
+    store = HistoryStore(url)
+    store.upgrade()
+    return store
+
+
+def keep_measurement(url: str, model: str, variant: str, result: ChatResult) -> str | None:
+    """Record one answer's measurements; ``None`` when done, else why not."""
+    from routerlens.history.recorder import measurement_from
+    from routerlens.history.store import HistoryError
+
+    try:
+        _writer(url).write_measurement(measurement_from(result, model=model, variant=variant))
+    except HistoryError as exc:
+        _writer.clear()
+        return str(exc)
+    return None
