@@ -341,7 +341,11 @@ def serve_delayed(port: int) -> None:
     server would be: its JSON encoding does not compete with the client for the GIL)."""
     fake = FakeOpenRouter(port=port)
     delays = route_delays()
-    originals = {path: fake.routes.get(("GET", path)) or Reply(json={"data": []}) for path in delays}
+    # A route the loopback server serves only at its older path answers at the first path too.
+    older = {(r.path if r.site else f"/api/v1{r.path}"): r.alternates for r in refresh_routes()}
+    originals = {path: fake.routes.get(("GET", path))
+                 or next((fake.routes[("GET", alt)] for alt in older.get(path, ()) if ("GET", alt) in fake.routes), None)
+                 or Reply(json={"data": []}) for path in delays}
 
     def delayed(request):
         original = originals[request.path]
@@ -391,6 +395,57 @@ def bench_refresh(rounds: int) -> dict:
     return {"routes": len(routes), "injected_delay_ms": [round(min(delays.values()) * 1000), round(slowest * 1000)],
             "slowest_single_ms": median(singles) * 1000, "cold_refresh_ms": median(colds) * 1000,
             "ratio": median(colds) / median(singles), "routes_answered_with_error": failed}
+
+
+# -- 5b. a recorder pass against the same delayed server ----------------------------------------------
+
+
+def bench_recorder(rounds: int) -> dict:
+    """A steady-state recorder pass (every route of gpt-4o-mini, into a fresh SQLite file) against
+    the slowest single route, on the delayed server; and the recording's size per month."""
+    import subprocess
+    import tempfile
+
+    from routerlens.config import ApiKey, DataMode, Settings
+    from routerlens.history.recorder import Recorder
+    from routerlens.history.store import HistoryStore
+    from routerlens.service import DataService
+    from tests.browser.harness import free_port
+
+    from bench.history_size import measure
+
+    delays = route_delays()
+    routes = refresh_routes()
+    slowest = max(delays.values())
+    slowest_route = next(r for r in routes if delays[r.path if r.site else f"/api/v1{r.path}"] == slowest)
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "bench.run", "--serve-delayed", str(port)], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        server.stdout.readline()
+        settings = Settings(base_url=f"http://127.0.0.1:{port}/api/v1", mode=DataMode.LIVE, api_key=ApiKey(KEY))
+        singles, passes, failures = [], [], []
+        with tempfile.TemporaryDirectory() as folder:
+            store = HistoryStore(f"sqlite:///{folder}/history.sqlite")
+            store.upgrade()
+            recorder = Recorder(DataService(settings), store)
+            recorder.run_pass(["openai/gpt-4o-mini"])  # the first pass learns the endpoint ids
+            for _ in range(rounds):
+                service = DataService(settings)
+                start = time.perf_counter()
+                service.live_get(slowest_route)
+                singles.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                result = recorder.run_pass(["openai/gpt-4o-mini"])
+                passes.append(time.perf_counter() - start)
+                failures = result.failures
+            store.dispose()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    size = measure(144)
+    return {"routes": result.routes, "slowest_single_ms": median(singles) * 1000, "pass_ms": median(passes) * 1000,
+            "ratio": median(passes) / median(singles), "failures": failures, "size": size}
 
 
 # -- 6. load: 20 sessions on the dashboard, offline -------------------------------------------------
@@ -464,6 +519,7 @@ def markdown(results: dict) -> str:
         lines.append(f"| {name} | {row['ms']:.0f} ms | {row['ratio']:.2f}× | {verdict(row['ratio'], TARGETS['page'])} "
                      f"| {row['ratio_tuned']:.2f}× |")
     mem, rr, pg, rf, ld = (results[k] for k in ("memory", "rerun", "playground", "refresh", "load"))
+    rc = results["recorder"]
     lines += [
         "",
         "| figure | value | target | verdict |",
@@ -491,6 +547,12 @@ def markdown(results: dict) -> str:
         f"{rf['injected_delay_ms'][1]} ms each) | {rf['cold_refresh_ms']:.0f} ms vs slowest route "
         f"{rf['slowest_single_ms']:.0f} ms = {rf['ratio']:.2f}× | ≤ {TARGETS['refresh']}× | "
         f"{verdict(rf['ratio'], TARGETS['refresh'])} |",
+        f"| recorder pass, steady state ({rc['routes']} routes of gpt-4o-mini into SQLite, same delays) | "
+        f"{rc['pass_ms']:.0f} ms vs slowest route {rc['slowest_single_ms']:.0f} ms = {rc['ratio']:.2f}× | "
+        f"≤ {TARGETS['refresh']}× | {verdict(rc['ratio'], TARGETS['refresh'])} |",
+        f"| recording size, a pass every 10 minutes (one model, with a key) | {rc['size']['rows_per_pass']:.0f} rows, "
+        f"{rc['size']['growth_per_pass_bytes'] / 1000:.1f} kB per pass ≈ {rc['size']['month_mb']:.0f} MB per month | "
+        "— | — |",
         f"| load: {ld['sessions']} sessions on the overview, offline (all rendered in {ld['all_rendered_s']:.0f} s), "
         f"then {ld['seconds']:.0f} s of all of them reloading at once | {ld['reloads']} reloads; "
         f"{ld['exceptions']} exceptions, {ld['console_errors']} console errors, "
@@ -522,7 +584,8 @@ def main() -> None:
         results["chromium"] = browser.version
         steps = [("pages", lambda: bench_pages(browser, loads)), ("memory", lambda: bench_memory(browser)),
                  ("rerun", lambda: bench_rerun(browser, rounds)), ("playground", lambda: bench_playground(browser, rounds)),
-                 ("refresh", lambda: bench_refresh(rounds)), ("load", lambda: bench_load(browser, 20, load_s))]
+                 ("refresh", lambda: bench_refresh(rounds)), ("recorder", lambda: bench_recorder(rounds)),
+                 ("load", lambda: bench_load(browser, 20, load_s))]
         for name, step in steps:
             began = time.perf_counter()
             results[name] = step()

@@ -430,6 +430,9 @@ class DataService:
                 self._cache.pop(oldest, None)
             self._cache[key] = _CacheItem(time.monotonic() + ttl, value)
 
+    def is_cached(self, route: LiveRoute) -> bool:
+        return self._cache_get(("live", route)) is not None
+
     def live_get(self, route: LiveRoute) -> Fetched | OpenRouterError:
         """One live route, from the cache when fresh. Never raises."""
         cached = self._cache_get(("live", route))

@@ -14,6 +14,7 @@ never written to the database, nor is any prompt text.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -85,43 +86,52 @@ class Recorder:
 
     def run_pass(self, model_ids: list[str], *, all_models: bool = False,
                  progress: Callable[[str, int, int], None] | None = None) -> PassResult:
-        """Fetch every route for ``model_ids`` concurrently, then write each route's rows in its
-        own transaction. ``progress(label, done, total)`` is called after each route."""
+        """Fetch every route for ``model_ids`` concurrently and write each route's rows in its own
+        transaction as it arrives. ``progress(label, done, total)`` is called after each route."""
         result = PassResult()
         started = self._now()
         refs = [ModelRef.of(model_id) for model_id in model_ids]
+        previous = self.service.live_get(routes.models()) if self.service.is_cached(routes.models()) else None
         self.service.clear_cache()
-        listing = self.service.live_get(routes.models())
-        models = self._models(listing)
         jobs = [_Job(routes.models(), lambda payload, label, when: self._write_models(payload, refs, all_models,
                                                                                         label, when), "model list")]
         for ref in refs:
-            model = find_model(ref.model_key, models) if models else None
-            slug = routes.permaslug_of(ref, model.canonical_slug if model else None)
+            # The permaslug from the last pass's list or the bundled one: planning never waits on
+            # the network, so every route of the pass starts at once.
+            model = find_model(ref.model_key, self._models(previous)) if previous is not None else None
+            slug = (routes.permaslug_of(ref, model.canonical_slug) if model
+                    else self.service.permaslug(ref, wait_for_live=False))
             jobs.extend(self._jobs_for(ref, slug))
             # Hourly uptime needs endpoint ids: those recorded before are fetched in the same wave as
             # everything else, so a pass takes about as long as its slowest route.
             jobs.extend(self._hourly_job(ref, slug, endpoint_id, label) for endpoint_id, label in
                         self._known_endpoints(slug, ref.variant))
         pass_id = self._start(model_ids, started, result)
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=16, thread_name_prefix="routerlens-record")
         try:
-            self.service.prefetch([job.route for job in jobs])
+            # Every route is fetched at once and each is written as soon as it has arrived, so the
+            # writes overlap the slower fetches: a pass takes about as long as its slowest route.
             planned = {job.route for job in jobs}
-            hourly: list[_Job] = []
-            for index, job in enumerate(jobs):
-                payload = self._write_job(job, result)
-                if job.label.startswith("stats/endpoint ") and payload is not None:
-                    hourly.extend(j for j in self._hourly_jobs(job, payload) if j.route not in planned)
-                if progress:
-                    progress(job.label, index + 1, len(jobs) + len(hourly))
-            self.service.prefetch([job.route for job in hourly])
-            for index, job in enumerate(hourly):
-                self._write_job(job, result)
-                if progress:
-                    progress(job.label, len(jobs) + index + 1, len(jobs) + len(hourly))
+            pending = {pool.submit(self.service.live_get, job.route): job for job in jobs}
+            total, done = len(jobs), 0
+            while pending:
+                finished, _ = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in finished:
+                    job = pending.pop(future)
+                    payload = self._write_job(job, result)
+                    done += 1
+                    if job.label.startswith("stats/endpoint ") and payload is not None:
+                        for extra in self._hourly_jobs(job, payload):
+                            if extra.route not in planned:  # endpoints new to this recording
+                                planned.add(extra.route)
+                                pending[pool.submit(self.service.live_get, extra.route)] = extra
+                                total += 1
+                    if progress:
+                        progress(job.label, done, total)
         except KeyboardInterrupt:
             result.interrupted = True  # every write so far is complete: each is its own transaction
         finally:
+            pool.shutdown(wait=False, cancel_futures=True)
             self._finish(pass_id, result)
         return result
 
@@ -161,8 +171,8 @@ class Recorder:
         return fetched.data
 
     @staticmethod
-    def _models(listing: Fetched | OpenRouterError) -> list[Model]:
-        if isinstance(listing, OpenRouterError):
+    def _models(listing: Fetched | OpenRouterError | None) -> list[Model]:
+        if listing is None or isinstance(listing, OpenRouterError):
             return []
         try:
             return parse_models(listing.data)
@@ -216,8 +226,11 @@ class Recorder:
 
     def _write_models(self, payload: Any, refs: list[ModelRef], all_models: bool, label: str,
                       when: dt.datetime) -> tuple[int, int]:
-        models = parse_models(payload)
         wanted = {ref.model_key for ref in refs}
+        if not all_models and isinstance(payload, dict) and isinstance(payload.get("data"), list):
+            # Parse only the entries asked for (the whole list is ~550 models).
+            payload = {"data": [item for item in payload["data"] if isinstance(item, dict) and item.get("id") in wanted]}
+        models = parse_models(payload)
         sets = []
         for model in models:
             if all_models or model.id in wanted:
