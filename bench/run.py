@@ -109,6 +109,46 @@ def bench_pages(browser, loads: int) -> dict:
     return out
 
 
+# -- 1b. the Performance page drawn from a year of recorded points vs 30 days ------------------------
+
+
+def _recording(path: Path, days: int, providers: int = 5) -> str:
+    """A recording of gpt-4o-mini: ``days`` daily points per provider for every metric at p50, and
+    daily uptime (the Performance page's default percentile)."""
+    import datetime as dt
+
+    from routerlens.history.store import HistoryStore, Point
+    from routerlens.metrics import METRICS
+
+    url = f"sqlite:///{path}"
+    store = HistoryStore(url)
+    store.upgrade()
+    end = dt.datetime(2026, 11, 29)
+    rows = [Point("openai/gpt-4o-mini", "standard", f"endpoint-{p}", metric, "p50", end - dt.timedelta(days=d),
+                  50.0 + p * 10 + d % 7, 500, f"Provider {p}")
+            for metric in METRICS for p in range(providers) for d in range(days)]
+    store.write_points(rows, source_route="bench", fetched_at=end)
+    store.dispose()
+    return url
+
+
+def bench_history_page(browser, loads: int) -> dict:
+    """The Performance page with one year of daily points for 5 providers against the same page
+    with 30 days (same run, same server settings, offline)."""
+    import tempfile
+
+    out: dict = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for days in (30, 365):
+            url = _recording(Path(folder) / f"history-{days}.sqlite", days)
+            with StreamlitServer(env=app_env(extra={"ROUTERLENS_HISTORY_URL": url})) as app:
+                page_url = f"{app.url}/performance"
+                load_once(browser, page_url)
+                out[f"days_{days}_ms"] = median([load_once(browser, page_url) for _ in range(loads)])
+    out["ratio"] = out["days_365_ms"] / out["days_30_ms"]
+    return out
+
+
 # -- 2. server memory with 1 and 10 sessions -----------------------------------------------------
 
 
@@ -519,7 +559,7 @@ def markdown(results: dict) -> str:
         lines.append(f"| {name} | {row['ms']:.0f} ms | {row['ratio']:.2f}× | {verdict(row['ratio'], TARGETS['page'])} "
                      f"| {row['ratio_tuned']:.2f}× |")
     mem, rr, pg, rf, ld = (results[k] for k in ("memory", "rerun", "playground", "refresh", "load"))
-    rc = results["recorder"]
+    rc, hp = results["recorder"], results["history_page"]
     lines += [
         "",
         "| figure | value | target | verdict |",
@@ -550,6 +590,9 @@ def markdown(results: dict) -> str:
         f"| recorder pass, steady state ({rc['routes']} routes of gpt-4o-mini into SQLite, same delays) | "
         f"{rc['pass_ms']:.0f} ms vs slowest route {rc['slowest_single_ms']:.0f} ms = {rc['ratio']:.2f}× | "
         f"≤ {TARGETS['refresh']}× | {verdict(rc['ratio'], TARGETS['refresh'])} |",
+        f"| Performance page, a year of recorded daily points for 5 providers vs 30 days | "
+        f"{hp['days_365_ms']:.0f} ms vs {hp['days_30_ms']:.0f} ms = {hp['ratio']:.2f}× | ≤ 1.1× | "
+        f"{verdict(hp['ratio'], 1.1)} |",
         f"| recording size, a pass every 10 minutes (one model, with a key) | {rc['size']['rows_per_pass']:.0f} rows, "
         f"{rc['size']['growth_per_pass_bytes'] / 1000:.1f} kB per pass ≈ {rc['size']['month_mb']:.0f} MB per month | "
         "— | — |",
@@ -582,7 +625,8 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         results["chromium"] = browser.version
-        steps = [("pages", lambda: bench_pages(browser, loads)), ("memory", lambda: bench_memory(browser)),
+        steps = [("pages", lambda: bench_pages(browser, loads)),
+                 ("history_page", lambda: bench_history_page(browser, loads)), ("memory", lambda: bench_memory(browser)),
                  ("rerun", lambda: bench_rerun(browser, rounds)), ("playground", lambda: bench_playground(browser, rounds)),
                  ("refresh", lambda: bench_refresh(rounds)), ("recorder", lambda: bench_recorder(rounds)),
                  ("load", lambda: bench_load(browser, 20, load_s))]
