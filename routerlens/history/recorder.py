@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,10 +59,24 @@ class PassResult:
         text = (f"{head}{self.routes - len(self.failures)} of {self.routes} routes recorded: {self.points:,} points, "
                 f"{self.changes:,} changes")
         if self.failures:
-            text += f"; {len(self.failures)} failed: " + "; ".join(self.failures)
+            text += f"; {len(self.failures)} failed: " + "; ".join(_grouped(self.failures))
         if self.interrupted:
             text += " (stopped by Ctrl-C between writes)"
         return text
+
+
+def _grouped(failures: list[str], shown: int = 3) -> list[str]:
+    """"label: reason" lines grouped by reason (a host that is down fails every route alike)."""
+    by_reason: dict[str, list[str]] = {}
+    for line in failures:
+        label, _, reason = line.partition(": ")
+        match = re.match(r".* was unreachable moments ago \((.*)\); not retrying yet$", reason)
+        by_reason.setdefault(match.group(1) if match else reason, []).append(label)
+    out = []
+    for reason, labels in by_reason.items():
+        names = ", ".join(labels[:shown]) + (f" and {len(labels) - shown} more" if len(labels) > shown else "")
+        out.append(f"{names}: {reason}")
+    return out
 
 
 @dataclass(frozen=True)
