@@ -26,7 +26,7 @@ MODE_LABELS = {DataMode.AUTO: "Auto", DataMode.LIVE: "Live", DataMode.OFFLINE: "
 MODE_HELP = (
     "**Auto**: OpenRouter live when reachable; any section whose live call fails falls back to the "
     "bundled snapshot and says so.  \n**Live**: only live data; failures are shown, nothing falls back.  \n"
-    "**Offline**: only the bundled snapshot of real data (and clearly labelled simulated series); "
+    "**Offline**: this deployment's recording (if any) and the bundled snapshot of real data (and clearly labelled simulated series); "
     "no network at all."
 )
 
@@ -144,7 +144,7 @@ def _source_caption(settings: Settings, key_source: str | None) -> None:
         None: "no key",
     }[key_source]
     if settings.mode is DataMode.OFFLINE:
-        st.caption("Offline: bundled snapshot only · no network")
+        st.caption("Offline: recording and bundled snapshot · no network")
     else:
         st.caption(f"Server: {where} · {key_text}")
 

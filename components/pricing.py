@@ -22,10 +22,6 @@ from .tables import static_table
 UNKNOWN = "unknown"
 
 
-def _m(value: Decimal | None) -> str:
-    return fmt.per_m(value) if value is None else f"{fmt.money(value)}/M"
-
-
 def workload_inputs(*, caching_notes: list[str] = (), key: str) -> Workload:
     """Tokens in/out per request, requests per day and the cache-hit share. ``caching_notes``: the
     serving providers' documented caching rules, each with its source."""
@@ -61,13 +57,13 @@ def price_table(table: ProviderTable, effective: Sourced[EffectivePricing | None
         observed = eff.for_row(row) if eff else None
         rows.append({
             "Provider": row.label,
-            "Input": _m(p.prompt_per_m),
-            "Output": _m(p.completion_per_m),
-            "Cached input": _m(p.cache_read_per_m),
-            "Blended 3:1": _m(blended_per_m(p)),
-            f"Effective input at {hit_text} cache hits (computed)": _m(effective_input_per_m(p, workload.cache_hit)),
-            f"Effective blended at {hit_text} (computed)": _m(effective_blended_per_m(row.endpoint, workload.cache_hit)),
-            "Effective input (OpenRouter, observed)": _m(observed.input_per_m if observed else None),
+            "Input": fmt.per_m(p.prompt_per_m),
+            "Output": fmt.per_m(p.completion_per_m),
+            "Cached input": fmt.per_m(p.cache_read_per_m),
+            "Blended 3:1": fmt.per_m(blended_per_m(p)),
+            f"Effective input at {hit_text} cache hits (computed)": fmt.per_m(effective_input_per_m(p, workload.cache_hit)),
+            f"Effective blended at {hit_text} (computed)": fmt.per_m(effective_blended_per_m(row.endpoint, workload.cache_hit)),
+            "Effective input (OpenRouter, observed)": fmt.per_m(observed.input_per_m if observed else None),
             "Observed cache-hit rate": fmt.percent(observed.cache_hit_rate * 100, places=1)
             if observed and observed.cache_hit_rate is not None else UNKNOWN,
         })
@@ -81,7 +77,7 @@ def price_table(table: ProviderTable, effective: Sourced[EffectivePricing | None
         provenance_badge(table.endpoints.provenance, key=f"{key}_list_prov")
         if eff is not None:
             st.markdown(f"**Observed effective price** (usage-weighted, what users actually paid after caching): "
-                        f"input {_m(eff.input_per_m)}, output {_m(eff.output_per_m)}.")
+                        f"input {fmt.per_m(eff.input_per_m)}, output {fmt.per_m(eff.output_per_m)}.")
             provenance_badge(effective.provenance, key=f"{key}_eff_prov")
             st.caption("The unit of this undocumented route is inferred: values below $0.01 are read as USD per "
                        "token and shown per 1M.")
@@ -98,8 +94,8 @@ def _cost_row(line: CostLine) -> dict:
         "Per 1,000 requests": fmt.money(None if line.per_request is None else line.per_request * 1000),
         "Per day": fmt.money(line.per_day),
         "Per month (30 d)": fmt.money(line.per_month),
-        "Blended 3:1 list": _m(line.blended_per_m),
-        "Blended 3:1 after caching": _m(line.effective_blended_per_m),
+        "Blended 3:1 list": fmt.per_m(line.blended_per_m),
+        "Blended 3:1 after caching": fmt.per_m(line.effective_blended_per_m),
         "Why unknown": line.why or "",
     }
 
@@ -142,7 +138,7 @@ def cost_headline(lines: list[CostLine], workload: Workload, provenance, *, key:
         dict(label="Per day", value=fmt.money(best.per_day), provenance=provenance,
              help=f"{fmt.integer(int(workload.requests_per_day))} requests per day."),
         dict(label="Per month", value=fmt.money(best.per_month), provenance=provenance, help="30 days."),
-        dict(label="Blended 3:1 price", value=_m(best.blended_per_m), provenance=provenance,
+        dict(label="Blended 3:1 price", value=fmt.per_m(best.blended_per_m), provenance=provenance,
              help="(3 × input + 1 × output) / 4 per 1M tokens, the figure peers quote."),
     ], columns=4, key=f"{key}_headline")
 

@@ -7,21 +7,14 @@ and any failure returned as a sentence (a page never breaks because the database
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from routerlens.chat import ChatResult
-from routerlens.history.config import default_url, sqlite_file
+from routerlens.history.config import default_url, describe_url, sqlite_file
 
 
 def describe_recording(url: str | None) -> str | None:
-    """The database in words, without a password (no database driver imported)."""
-    if not url:
-        return None
-    if url.startswith("sqlite:///"):
-        return f"SQLite file {url.removeprefix('sqlite:///')}"
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+    return describe_url(url) if url else None
 
 
 def recording_configured(url: str | None) -> bool:

@@ -16,7 +16,7 @@ from .ids import ModelRef
 from .parse import ParseError, as_dict, parse_models, to_int, to_str
 from .provenance import Provenance, Sourced
 from .schema import Endpoint, Model
-from .service import DataService, RecordedSeries, Want, find_model
+from .service import DataService, RecordedSeries, Want, as_is, find_model
 from .snapshot import Bundled
 
 
@@ -65,13 +65,9 @@ def _changes_as_rows(rows: list) -> list[ChangeRow]:
 def change_log(service: DataService, model_id: str | ModelRef) -> Sourced[list[ChangeRow]]:
     """Every price and spec change this deployment recorded for the model, oldest first."""
     ref = ModelRef.of(model_id)
-    return service.get(Want(f"recorded changes of {ref.model_key}", _as_is, [],
+    return service.get(Want(f"recorded changes of {ref.model_key}", as_is, [],
                             recorded=RecordedSeries(service.permaslug(ref), ref.variant, "changes"),
                             from_recording=_changes_as_rows, optional=True))
-
-
-def _as_is(payload: Any) -> Any:
-    return payload
 
 
 def model_states(ref: ModelRef, rows: list[ChangeRow]) -> list[tuple[dt.datetime, Model]]:

@@ -22,7 +22,7 @@ from .parse import ParseError, as_dict, split_series_key, to_datetime, to_float,
 from .provenance import Sourced
 from .providers import ProviderRow, ProviderTable, provider_table
 from .schema import Endpoint
-from .service import DataService, RecordedSeries, Simulation, Want
+from .service import DataService, RecordedSeries, Simulation, Want, as_is
 
 PERCENTILES = ("p50", "p75", "p90", "p99")
 THIN_SAMPLE_COUNT = 100
@@ -210,13 +210,9 @@ def my_requests(service: DataService, model_id: str | ModelRef, metric: str) -> 
     """Your own playground answers for this model (recorded by this deployment), as points of the
     published metric: tokens/s end-to-end, TTFT, total time. Nothing when none were recorded."""
     ref = ModelRef.of(model_id)
-    return service.get(Want(f"your measured requests to {ref.model_key}", _no_payload, [],
+    return service.get(Want(f"your measured requests to {ref.model_key}", as_is, [],
                             recorded=RecordedSeries(service.permaslug(ref), ref.variant, "measurements"),
                             from_recording=functools.partial(measured_points, metric), optional=True))
-
-
-def _no_payload(payload):  # only the recording holds these
-    return payload
 
 
 def measured_points(metric: str, rows: list) -> list[SeriesPoint]:

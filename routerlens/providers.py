@@ -26,7 +26,7 @@ from .ids import STANDARD, ModelRef
 from .parse import ParseError, as_dict, parse_endpoints, to_bool, to_float, to_int, to_str
 from .provenance import Provenance, Sourced
 from .schema import Endpoint
-from .service import DataService, Unusable, Want
+from .service import DataService, Unusable, Want, as_is
 from .snapshot import Bundled
 
 SAME_MEASUREMENT_DAYS = 7
@@ -188,15 +188,11 @@ def _catalogue_policies(permaslug: str, variant: str, payload: Any) -> dict[str,
     return out
 
 
-def _as_is(payload: Any) -> Any:
-    return payload
-
-
 def catalogue_policies(service: DataService, model_id: str | ModelRef) -> Sourced[dict[str, dict]]:
     """Data policies from the website catalogue (bundled only: the live catalogue is large)."""
     ref = ModelRef.of(model_id)
     slug = service.permaslug(ref)
-    return service.get(Want(f"catalogue data policies for {ref.model_key}", _as_is, {},
+    return service.get(Want(f"catalogue data policies for {ref.model_key}", as_is, {},
                             bundled=Bundled.at("/api/frontend/models"),
                             pick=functools.partial(_catalogue_policies, slug, ref.variant)))
 

@@ -515,6 +515,11 @@ class DataService:
                            today=utcnow().date())
 
 
+def as_is(payload: Any) -> Any:
+    """The parser for a payload used as it is (a pick selects from it, or only the recording holds it)."""
+    return payload
+
+
 def find_model(model_key: str, models: list[Model]) -> Model | None:
     """The entry whose id is exactly ``model_key`` (see :attr:`ModelRef.model_key`)."""
     return next((model for model in models if model.id == model_key), None)

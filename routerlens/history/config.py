@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
@@ -36,3 +37,10 @@ def sqlite_file(url: str) -> Path | None:
         return None
     path = url.removeprefix("sqlite:///").split("?", 1)[0]
     return Path(path) if path and path != ":memory:" else None
+
+
+def describe_url(url: str) -> str:
+    """The database in words, without a password (no database driver imported)."""
+    if url.startswith("sqlite:///"):
+        return f"SQLite file {url.removeprefix('sqlite:///')}"
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
