@@ -7,7 +7,7 @@ PY="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-if ! .venv/bin/python -c "import streamlit, altair, httpx, pandas, httpx_sse, PIL" 2>/dev/null; then
+if ! .venv/bin/python -c "import streamlit, altair, httpx, pandas, httpx_sse, PIL, sqlalchemy, alembic, psycopg, platformdirs, tqdm" 2>/dev/null; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 fi
 exec .venv/bin/python -m streamlit run app.py "$@"
