@@ -10,7 +10,7 @@ from routerlens import formatting as fmt
 from routerlens.provenance import Sourced
 from routerlens.usage import ActivityDay, ShareDay, VolumeFigure, moving_average, summarize
 
-from .badges import provenance_badge, simulated_banner, source_caption, sourced_notice
+from .badges import provenance_badge, simulated_banner, source_caption, sourced_badges, sourced_notice
 from .cards import card_grid
 from .charts import CHART_HEIGHT, PALETTE, line_chart
 
@@ -71,8 +71,9 @@ def tokens_chart(days: list[ActivityDay], *, title: str) -> alt.Chart:
                         legend=alt.Legend(orient="bottom", title=None)),
         tooltip=[alt.Tooltip("Date:T"), alt.Tooltip("Part:N"), alt.Tooltip("Tokens:Q", format=",.0f")],
     )
+    # Unknown averages stay in the frame as nulls, so the line breaks at a missing day.
     avg = pd.DataFrame({"Date": [pd.Timestamp(d.date) for d in days],
-                        "7-day average": moving_average([d.total for d in days])}).dropna()
+                        "7-day average": moving_average([d.total for d in days])})
     line = alt.Chart(avg).mark_line(color="black", strokeDash=[5, 3]).encode(
         x="Date:T", y="7-day average:Q",
         tooltip=[alt.Tooltip("Date:T"), alt.Tooltip("7-day average:Q", format=",.0f")])
@@ -80,13 +81,14 @@ def tokens_chart(days: list[ActivityDay], *, title: str) -> alt.Chart:
 
 
 def requests_chart(days: list[ActivityDay], *, title: str) -> alt.Chart:
-    known = [d for d in days if d.requests is not None]
-    df = pd.DataFrame({"Date": [pd.Timestamp(d.date) for d in known], "Requests": [d.requests for d in known],
-                       "7-day average": moving_average([d.requests for d in known])})
+    # The average runs over every day, so a missing day breaks it instead of being skipped over.
+    average = moving_average([d.requests for d in days])
+    df = pd.DataFrame([{"Date": pd.Timestamp(d.date), "Requests": d.requests, "7-day average": mean}
+                       for d, mean in zip(days, average)], columns=["Date", "Requests", "7-day average"])
     bars = alt.Chart(df).mark_bar(color=PALETTE[2]).encode(
         x=alt.X("Date:T", title=None), y=alt.Y("Requests:Q", title="Requests per day", axis=BILLIONS_AXIS),
         tooltip=[alt.Tooltip("Date:T"), alt.Tooltip("Requests:Q", format=",")])
-    line = alt.Chart(df.dropna()).mark_line(color="black", strokeDash=[5, 3]).encode(
+    line = alt.Chart(df).mark_line(color="black", strokeDash=[5, 3]).encode(
         x="Date:T", y="7-day average:Q", tooltip=[alt.Tooltip("7-day average:Q", format=",.0f")])
     return (bars + line).properties(title=title, height=CHART_HEIGHT)
 
@@ -104,7 +106,8 @@ def daily_activity_panel(days: Sourced[list[ActivityDay]], *, key: str) -> None:
             return
         label = "Simulated · " if simulated else ""
         summary = summarize(days.value)
-        window = f"{summary.first.isoformat()} → {summary.last.isoformat()} ({summary.days} days)"
+        window = f"{summary.first.isoformat()} → {summary.last.isoformat()} ({summary.days} days"
+        window += f"; {summary.missing} without data)" if summary.missing else ")"
         cards = [
             dict(label=f"{label}Total tokens", value=fmt.tokens(summary.total), caption=window),
             dict(label=f"{label}Average per day", value=fmt.tokens(summary.daily_mean),
@@ -127,7 +130,10 @@ def daily_activity_panel(days: Sourced[list[ActivityDay]], *, key: str) -> None:
                             width="stretch", key=f"{key}_requests_chart")
         else:
             st.caption("Requests per day: unknown — this source gives no request counts.")
-        provenance_badge(days.provenance, key=f"{key}_daily_prov2")
+        if summary.missing:
+            st.caption(f"{summary.missing} days inside this span have no data (not recorded); they are left "
+                       "empty, not filled in, and the totals above count only the days with data.")
+        sourced_badges(days, key=f"{key}_daily_prov2")
         source_caption(days.provenance, key=f"{key}_daily_src")
 
 

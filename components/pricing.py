@@ -154,8 +154,8 @@ def change_log_table(log: Sourced[list], *, key: str) -> None:
         if changes:
             rows = [{"When (UTC)": f"{row.when:%Y-%m-%d %H:%M}",
                      "Where": "model entry" if not row.provider else f"endpoint {row.provider}",
-                     "What": row.field, "From": _value_text(row.field, row.before),
-                     "To": _value_text(row.field, row.after),
+                     "What": row.field, "From": change_value_text(row.field, row.before),
+                     "To": change_value_text(row.field, row.after),
                      "Source": row.source} for row in reversed(changes)]
             static_table(rows, key=f"{key}_changes_table")
         else:
@@ -165,7 +165,7 @@ def change_log_table(log: Sourced[list], *, key: str) -> None:
         provenance_badge(log.provenance, key=f"{key}_changes_prov")
 
 
-def _value_text(field: str, value) -> str:
+def change_value_text(field: str, value) -> str:
     if value is None:
         return "not listed"
     if field.startswith("pricing.") and field not in ("pricing.discount", "pricing.request", "pricing.image",

@@ -4,10 +4,11 @@ provider and per routing mode."""
 import streamlit as st
 
 from components import pricing as panels
+from components.price_history import price_history_panel
 from components.context import get_context
 from routerlens.calculator import mode_costs, provider_costs
 from routerlens.catalog import caching_notes, caching_rules, change_log
-from routerlens.effective_pricing import effective_pricing
+from routerlens.effective_pricing import SIDES, effective_price_history, effective_pricing
 from routerlens.providers import provider_table
 
 ctx = get_context()
@@ -22,4 +23,7 @@ panels.cost_headline(lines, workload, table.endpoints.provenance, key="price")
 panels.price_table(table, effective_pricing(ctx.service, ctx.model_id), workload, key="price")
 panels.provider_cost_table(lines, table.endpoints.provenance, key="price")
 panels.mode_cost_table(mode_costs(endpoints, workload), table.endpoints.provenance, key="price")
-panels.change_log_table(change_log(ctx.service, ctx.model_id), key="price")
+log = change_log(ctx.service, ctx.model_id)
+price_history_panel({side: effective_price_history(ctx.service, ctx.model_id, side) for side in SIDES}, log,
+                    key="price")
+panels.change_log_table(log, key="price")

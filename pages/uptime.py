@@ -23,6 +23,6 @@ with st.container(border=True, key="up_hourly_box"):
     if labels:
         choice = st.selectbox("Provider", labels, key="up_provider") or labels[0]
         row = table.rows[labels.index(choice)]
-        panels.uptime_strip(uptime_hourly(ctx.service, table, row), hourly=True, key="up_hourly")
+        panels.uptime_strip(uptime_hourly(ctx.service, ctx.model_id, table, row), hourly=True, key="up_hourly")
     else:
         st.caption("No provider is known for this model in the current data source.")

@@ -70,6 +70,31 @@ def change_log(service: DataService, model_id: str | ModelRef) -> Sourced[list[C
                             from_recording=_changes_as_rows, optional=True))
 
 
+PRICE_FIELD = {"input": "pricing.prompt", "output": "pricing.completion"}
+
+
+def list_price_steps(rows: list[ChangeRow], side: str) -> list[tuple[dt.datetime, float | None]]:
+    """The model entry's list price (USD per 1M tokens) from each recorded observation on: one
+    step per change, the first value when recording began. ``None`` = not listed."""
+    field = PRICE_FIELD[side]
+    steps = []
+    for row in rows:
+        if row.provider == "" and row.field == field:
+            steps.append((row.when, None if row.after is None else float(Decimal(str(row.after)) * 1_000_000)))
+    return steps
+
+
+def price_changes(rows: list[ChangeRow], side: str) -> list[ChangeRow]:
+    """Recorded changes of this side's price, for the model entry and every endpoint (markers)."""
+    field = PRICE_FIELD[side]
+    return [row for row in rows if row.field == field and not row.first]
+
+
+def endpoint_names(rows: list[ChangeRow]) -> dict[str, str]:
+    """Endpoint routing slug → provider name, as last recorded."""
+    return {row.provider: str(row.after) for row in rows if row.provider and row.field == "provider_name" and row.after}
+
+
 def model_states(ref: ModelRef, rows: list[ChangeRow]) -> list[tuple[dt.datetime, Model]]:
     """The model entry as it stood after each recorded change (fields accumulated over time)."""
     fields: dict[str, Any] = {}

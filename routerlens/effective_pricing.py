@@ -1,22 +1,28 @@
 """The price users actually paid after prompt caching, per provider (website ``effective-pricing``).
 
-Live only: no capture of this route exists for gpt-4o-mini. Where it is unavailable the pricing
-page computes an effective price from the workload's cache-hit share instead, and says so.
+No capture of this route exists for gpt-4o-mini. OpenRouter publishes only today's figure; its
+history is what this deployment recorded (one point per provider per day). Where neither is
+available the pricing page computes an effective price from the workload's cache-hit share
+instead, and says so.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from . import routes
 from .ids import ModelRef
+from .metrics import SeriesPoint, extend_series, series_from_recording
 from .parse import ParseError, as_dict, to_decimal, to_int, to_str
 from .provenance import Sourced
 from .providers import ProviderRow
 from .schema import MILLION
-from .service import DataService, Want
+from .provenance import utcnow
+from .service import DataService, RecordedSeries, Want
 
 
 @dataclass(frozen=True)
@@ -91,3 +97,45 @@ def effective_pricing(service: DataService, model_id: str | ModelRef) -> Sourced
     ref = ModelRef.of(model_id)
     return service.get(Want("effective pricing", parse_effective_pricing, None,
                             live=(routes.effective_pricing(service.permaslug(ref), ref.variant),)))
+
+
+# --- over time --------------------------------------------------------------------------------------
+
+SIDES = {"input": "effective-input-per-m", "output": "effective-output-per-m"}
+"""The recording's metric for each side of the price (USD per 1M tokens)."""
+OVERALL = "All providers (usage-weighted)"
+OVERALL_KEY = ""
+"""The recording keeps the usage-weighted figure under an empty provider key."""
+
+
+def today_points(payload: Any, side: str) -> list[SeriesPoint]:
+    """Today's published figures (the route has no history) as one point per provider, dated
+    today (UTC), keyed as the recorder keys them."""
+    pricing = parse_effective_pricing(payload)
+    now = utcnow()
+    day = dt.datetime(now.year, now.month, now.day)
+    attr = f"{side}_per_m"
+    points = [SeriesPoint(day, OVERALL, OVERALL_KEY, float(getattr(pricing, attr)))] if getattr(pricing, attr) else []
+    points += [SeriesPoint(day, item.provider, item.endpoint_id or item.slug or item.provider, float(value))
+               for item in pricing.providers if (value := getattr(item, attr)) is not None]
+    return points
+
+
+def recorded_points(rows: list) -> list[SeriesPoint]:
+    """Recorded days → points; a day missing inside a provider's span is a gap."""
+    return [SeriesPoint(p.when, OVERALL if p.endpoint_key == OVERALL_KEY else p.provider, p.endpoint_key, p.value)
+            for p in series_from_recording((), rows)]
+
+
+def effective_price_history(service: DataService, model_id: str | ModelRef, side: str = "input",
+                            ) -> Sourced[list[SeriesPoint]]:
+    """The observed effective price per provider per day: today's live figure, and before it what
+    this deployment recorded. Never simulated: with neither, there is no history to show."""
+    if side not in SIDES:
+        raise ValueError(f"unknown side {side!r}")
+    ref = ModelRef.of(model_id)
+    slug = service.permaslug(ref)
+    return service.get(Want(f"effective {side} price over time", functools.partial(today_points, side=side), [],
+                            live=(routes.effective_pricing(slug, ref.variant),), needs_data=True,
+                            recorded=RecordedSeries(slug, ref.variant, SIDES[side]),
+                            from_recording=recorded_points, extend=extend_series))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -180,9 +181,10 @@ def metric_series(service: DataService, model_id: str | ModelRef, metric: str, p
 
 # --- the recording ---------------------------------------------------------------------------------
 
-def series_from_recording(names: Iterable[tuple[str, str]], rows: list) -> list[SeriesPoint]:
-    """Recorded daily rows → points named like the live ones. A day missing inside a provider's
-    recorded span becomes a ``None`` point: drawn as a gap, never interpolated."""
+def series_from_recording(names: Iterable[tuple[str, str]], rows: list, *,
+                          step: dt.timedelta = dt.timedelta(days=1)) -> list[SeriesPoint]:
+    """Recorded daily (or hourly: ``step``) rows → points named like the live ones. A slot missing
+    inside a provider's recorded span becomes a ``None`` point: drawn as a gap, never interpolated."""
     names = dict(names)
     by_provider: dict[str, list] = {}
     for row in rows:
@@ -197,7 +199,7 @@ def series_from_recording(names: Iterable[tuple[str, str]], rows: list) -> list[
         while day <= items[-1].bucket:
             item = seen.get(day)
             points.append(SeriesPoint(day, label, key, item.value if item else None, item.samples if item else None))
-            day += dt.timedelta(days=1)
+            day += step
     return points
 
 
@@ -221,12 +223,13 @@ def measured_points(metric: str, rows: list) -> list[SeriesPoint]:
             for row in rows if row.ok and getattr(row, field) is not None]
 
 
-def extend_series(live: list, recorded: list) -> list:
+def extend_series(live: list, recorded: list, *, attr: str = "when") -> list:
     """Live points, plus recorded points before or after the live window (live wins inside it)."""
     if not live:
         return recorded
-    first, last = min(p.when for p in live), max(p.when for p in live)
-    return [*[p for p in recorded if p.when < first], *live, *[p for p in recorded if p.when > last]]
+    when = operator.attrgetter(attr)
+    first, last = min(map(when, live)), max(map(when, live))
+    return [*[p for p in recorded if when(p) < first], *live, *[p for p in recorded if when(p) > last]]
 
 
 # --- simulation ------------------------------------------------------------------------------------

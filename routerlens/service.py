@@ -90,8 +90,13 @@ class RecordedSeries:
 
     model: str
     variant: str
-    metric: str
+    metric: str | tuple[str, ...]
+    """One metric, or several read together (e.g. the parts of daily activity)."""
     percentile: str = ""
+    provider: str | None = None
+    """Only this provider's points (e.g. one endpoint's hourly uptime)."""
+    label: str | None = None
+    """Only points recorded under this provider name (when the provider key is unknown)."""
 
 
 @dataclass(frozen=True)
@@ -279,6 +284,8 @@ class DataService:
             value = want.from_recording(rows)
         except READ_ERRORS as exc:
             return _Miss(RECORDED, f"the recording could not be read ({exc})")
+        if _empty(value):
+            return None  # nothing of this figure recorded (e.g. another endpoint's hours)
         buckets = [row.bucket for row in rows]
         return Sourced(value, Provenance.recorded(len(rows), min(buckets), max(buckets), store.describe()))
 

@@ -152,15 +152,33 @@ def uptime_from_recording(names: Iterable[tuple[str, str]], rows: list) -> list[
             for p in series_from_recording(names, rows)]
 
 
-def uptime_hourly(service: DataService, table: ProviderTable, row: ProviderRow) -> Sourced[list[UptimePoint]]:
-    """Hourly uptime (last ~72 h) for one endpoint; asking for it needs the endpoint's UUID."""
+def uptime_hourly(service: DataService, model_id: str | ModelRef, table: ProviderTable, row: ProviderRow,
+                  ) -> Sourced[list[UptimePoint]]:
+    """Hourly uptime (last ~72 h) for one endpoint; asking for it needs the endpoint's UUID. The
+    recording keeps these hours by endpoint id, so they outlive OpenRouter's 72-hour window."""
     endpoint_id = row.endpoint.endpoint_id
+    ref = ModelRef.of(model_id)
+    # By endpoint id when known; otherwise (e.g. a bundled endpoint list) by provider name, which
+    # the recording keeps as each series' label.
+    recorded = RecordedSeries(service.permaslug(ref), ref.variant, "uptime-hourly", provider=endpoint_id or None,
+                              label=None if endpoint_id else row.endpoint.provider_name)
     return service.get(Want(
         f"hourly uptime for {row.label}", functools.partial(parse_uptime_hourly, label=row.label), [],
         live=(routes.uptime_hourly(endpoint_id),) if endpoint_id else (), needs_data=True,
         no_live=None if endpoint_id else f"the endpoint id of {row.label} is unknown, so its hourly uptime "
                                          "cannot be asked for",
+        recorded=recorded,
+        from_recording=functools.partial(hourly_from_recording, row.label),
         simulate=functools.partial(simulate_hourly, table, row)))
+
+
+def hourly_from_recording(label: str, rows: list) -> list[UptimePoint]:
+    """Recorded hours of one endpoint → points; a missing hour is a gap ("no data"). Found by
+    provider name, two endpoints of that name cannot be told apart: then nothing."""
+    if len({row.provider for row in rows}) != 1:
+        return []
+    return [UptimePoint(p.when, label, p.endpoint_key, p.value)
+            for p in series_from_recording((), rows, step=dt.timedelta(hours=1))]
 
 
 def worst_slot_text(points: list[UptimePoint], *, hourly: bool, simulated: bool,

@@ -30,8 +30,9 @@ from . import routes, simulated
 from .ids import ModelRef
 from .parse import ParseError, as_dict, to_bool, to_count, to_date, to_int, to_str
 from .provenance import Sourced, utcnow
+from .metrics import extend_series
 from .schema import Model
-from .service import DataService, Simulation, Want
+from .service import DataService, RecordedSeries, Simulation, Want
 from .snapshot import Bundled
 from .text import safe_url
 
@@ -62,6 +63,12 @@ class ActivityDay:
     requests: int | None = None
     tokens: int | None = None
     """Total tokens when the source gives only a total (otherwise prompt + completion)."""
+
+    @property
+    def is_gap(self) -> bool:
+        """A day with no figure at all (missing from a recording)."""
+        return all(v is None for v in (self.prompt, self.completion, self.reasoning, self.cached, self.requests,
+                                       self.tokens))
 
     @property
     def total(self) -> int | None:
@@ -123,6 +130,8 @@ class ActivitySummary:
     peak_day: dt.date | None
     first: dt.date | None
     last: dt.date | None
+    missing: int = 0
+    """Days inside the span with no data at all (a recorder that missed them)."""
 
 
 # --- parsing -------------------------------------------------------------------------------------
@@ -296,6 +305,8 @@ def summarize(days: Sequence[ActivityDay]) -> ActivitySummary:
     def total_of(values: list[int | None]) -> int | None:
         return sum(values) if values and all(v is not None for v in values) else None
 
+    span = days
+    days = [d for d in days if not d.is_gap]
     totals = [d.total for d in days]
     known = [(d.date, t) for d, t in zip(days, totals) if t is not None]
     total = total_of(totals)
@@ -306,7 +317,8 @@ def summarize(days: Sequence[ActivityDay]) -> ActivitySummary:
         requests=total_of([d.requests for d in days]),
         daily_mean=(sum(t for _, t in known) / len(known)) if known else None,
         peak_day=max(known, key=lambda item: item[1])[0] if known else None,
-        first=days[0].date if days else None, last=days[-1].date if days else None,
+        first=span[0].date if span else None, last=span[-1].date if span else None,
+        missing=len(span) - len(days),
     )
 
 
@@ -375,13 +387,38 @@ def simulate_activity(service: DataService, model: Model) -> Simulation[list[Act
                        "the day-to-day shape is invented.",))
 
 
+ACTIVITY_METRICS = {"tokens-prompt": "prompt", "tokens-completion": "completion", "tokens-reasoning": "reasoning",
+                    "tokens-cached": "cached", "requests": "requests", "tokens-total": "tokens"}
+"""How the recording names each part of a day of activity."""
+
+
 def daily_activity(service: DataService, model: Model) -> Sourced[list[ActivityDay]]:
     """Daily tokens and requests from the first live route that has them (the top-apps answer
-    carries them; ``model-activity`` too)."""
+    carries them; ``model-activity`` too), extended by the recording beyond OpenRouter's window."""
     ref, slug = _identity(model)
     return service.get(Want("daily activity", parse_activity, [],
                             live=(routes.top_apps(slug, ref.variant), routes.model_activity(slug, ref.variant)),
-                            needs_data=True, simulate=functools.partial(simulate_activity, service, model)))
+                            needs_data=True,
+                            recorded=RecordedSeries(slug, ref.variant, tuple(ACTIVITY_METRICS)),
+                            from_recording=activity_from_recording,
+                            extend=functools.partial(extend_series, attr="date"),
+                            simulate=functools.partial(simulate_activity, service, model)))
+
+
+def activity_from_recording(rows: list) -> list[ActivityDay]:
+    """Recorded parts → one day each; a day missing inside the recorded span is an empty day
+    (unknown, drawn as a gap), never a zero."""
+    by_day: dict[dt.date, dict[str, int]] = {}
+    for row in rows:
+        if row.value is not None:
+            by_day.setdefault(row.bucket.date(), {})[ACTIVITY_METRICS[row.metric]] = int(row.value)
+    if not by_day:
+        return []
+    days, day = [], min(by_day)
+    while day <= max(by_day):
+        days.append(ActivityDay(date=day, **by_day.get(day, {})))
+        day += dt.timedelta(days=1)
+    return days
 
 
 def traffic_share(service: DataService, model: Model) -> Sourced[list[ShareDay]]:

@@ -389,3 +389,146 @@ def test_recorded_price_changes_show_on_pricing_and_in_the_spec_history(fake, sq
     overview = run_app()
     history = next(t for t in markdown_tables(overview) if "Captured" in t.columns)
     assert list(history["Input $/M"])[-2:] == ["$0.15/M", "$0.10/M"]  # the bundled captures, then the recording
+
+
+# --- every time-series chart reads the recording: activity, effective price, hourly uptime --------
+
+def _activity_recording(url: str, days: int = 20, end: dt.date = dt.date(2026, 11, 20)) -> HistoryStore:
+    store = HistoryStore(url)
+    store.upgrade()
+    rows = []
+    for index in range(days):
+        if index == 3:
+            continue  # a missed day
+        day = dt.datetime.combine(end - dt.timedelta(days=days - 1 - index), dt.time())
+        for metric, value in (("tokens-prompt", 7e9), ("tokens-completion", 1e9), ("tokens-cached", 2e9),
+                              ("requests", 3e6 + index)):
+            rows.append(Point(MODEL, "standard", "", metric, "", day, value))
+    store.write_points(rows, source_route="GET /api/frontend/v1/stats/top-apps-for-model", fetched_at=dt.datetime(2026, 11, 20))
+    return store
+
+
+def _offline_model(service):
+    from routerlens.service import find_model
+
+    from routerlens.parse import parse_models
+    from routerlens.snapshot import Bundled
+    from routerlens.service import Want
+
+    return service.get(Want("models", parse_models, None, bundled=Bundled.at("/api/v1/models"),
+                            pick=lambda models: find_model(MODEL, models))).value
+
+
+def test_recorded_activity_is_drawn_with_its_gap_and_never_simulated(sqlite_url):
+    from routerlens import usage
+    from routerlens.config import DataMode, Settings
+    from routerlens.service import DataService
+
+    _activity_recording(sqlite_url)
+    service = DataService(Settings(mode=DataMode.OFFLINE, history_url=sqlite_url))
+    days = usage.daily_activity(service, _offline_model(service))
+    assert days.provenance.kind.value == "recorded" and "19 days" not in days.provenance.note
+    assert len(days.value) == 20 and sum(day.is_gap for day in days.value) == 1
+    summary = usage.summarize(days.value)
+    assert summary.missing == 1 and summary.total == 19 * 8_000_000_000  # only the days with data
+    assert summary.requests == sum(3_000_000 + i for i in range(20) if i != 3)
+
+
+def test_offline_activity_page_says_recorded_and_shows_the_missing_day(sqlite_url, monkeypatch):
+    _activity_recording(sqlite_url)
+    monkeypatch.setenv("ROUTERLENS_HISTORY_URL", sqlite_url)
+    at = run_app("pages/activity.py")
+    assert not at.exception, [e.message for e in at.exception]
+    text = page_text(at)
+    assert "Recorded by this deployment · 76 points · from 2026-11-01 to 2026-11-20" in text
+    assert "1 without data" in text and "Simulated · Total tokens" not in text
+    from tests.test_providers_pages import charts
+
+    spec, frames = next((s, f) for s, f in charts(at) if "Tokens per day" in str(s.get("title")))
+    dates = set(frames[0]["Date"].dt.date)
+    assert len(dates) == 19 and dt.date(2026, 11, 4) not in dates  # the gap is drawn as no bar
+
+
+def test_live_activity_extended_by_the_recording_shows_both_badges(live_env, sqlite_url, monkeypatch):
+    _activity_recording(sqlite_url, end=dt.date(2024, 6, 30))  # before the fake server's live window
+    monkeypatch.setenv("ROUTERLENS_HISTORY_URL", sqlite_url)
+    at = run_app("pages/activity.py")
+    assert not at.exception
+    text = page_text(at)
+    assert "Live · fetched" in text and "Recorded by this deployment" in text
+
+
+def _effective_recording(url: str, days: int = 10, end: dt.date = dt.date(2026, 11, 20)) -> HistoryStore:
+    store = HistoryStore(url)
+    store.upgrade()
+    rows = []
+    for index in range(days):
+        if index == 6:
+            continue
+        day = dt.datetime.combine(end - dt.timedelta(days=days - 1 - index), dt.time())
+        rows += [Point(MODEL, "standard", "", "effective-input-per-m", "", day, 0.12 - index / 1000),
+                 Point(MODEL, "standard", OPENAI_ID, "effective-input-per-m", "", day, 0.118, label="OpenAI")]
+    store.write_points(rows, source_route="GET /api/frontend/v1/stats/effective-pricing",
+                       fetched_at=dt.datetime(2026, 11, 20))
+    store.write_changes(MODEL, "standard", "", {"pricing.prompt": "0.00000015"}, source_route="GET /api/v1/models",
+                        observed_at=dt.datetime(2026, 11, 11, 6))
+    store.write_changes(MODEL, "standard", "", {"pricing.prompt": "0.0000001"}, source_route="GET /api/v1/models",
+                        observed_at=dt.datetime(2026, 11, 15, 6))
+    return store
+
+
+def test_effective_price_history_is_recorded_with_gaps_and_live_today(fake, sqlite_url):
+    from routerlens.config import DataMode, Settings
+    from routerlens.effective_pricing import OVERALL, effective_price_history
+    from routerlens.service import DataService
+
+    _effective_recording(sqlite_url)
+    offline = DataService(Settings(mode=DataMode.OFFLINE, history_url=sqlite_url))
+    history = effective_price_history(offline, MODEL, "input")
+    assert history.provenance.kind.value == "recorded"
+    overall = [p.value for p in history.value if p.provider == OVERALL]
+    assert len(overall) == 10 and overall.count(None) == 1  # the missed day is a gap
+    auto = DataService(Settings(base_url=fake.base_url, mode=DataMode.AUTO, history_url=sqlite_url,
+                                connect_timeout=2.0, read_timeout=5.0, total_timeout=6.0, max_retries=0))
+    both = effective_price_history(auto, MODEL, "input")
+    assert both.provenance.kind.value == "live" and both.also and both.also[0].kind.value == "recorded"
+    assert len({p.when.date() for p in both.value}) == 11  # today (live) after the recorded days
+
+
+def test_pricing_page_draws_price_history_with_change_markers(sqlite_url, monkeypatch):
+    from tests.test_providers_pages import charts
+
+    _effective_recording(sqlite_url)
+    monkeypatch.setenv("ROUTERLENS_HISTORY_URL", sqlite_url)
+    at = run_app("pages/pricing.py")
+    assert not at.exception, [e.message for e in at.exception]
+    spec, frames = next((s, f) for s, f in charts(at) if "Effective input price per day" in str(s.get("title")))
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["line", "point", "line", "rule"]
+    change = next(frame for frame in frames if "from" in frame.columns)
+    assert (change["from"].tolist(), change["to"].tolist()) == (["$0.15/M"], ["$0.10/M"])
+    listed = next(frame for frame in frames if list(frame.columns) == ["date", "value"])
+    assert listed["value"].round(4).tolist() == [0.15, 0.1, 0.1]  # held until the last recorded day only
+    assert "1 recorded input-price change(s) are marked" in page_text(at)
+
+
+def test_pricing_page_without_history_explains_how_to_record_it():
+    at = run_app("pages/pricing.py")
+    assert not at.exception
+    assert "Run the recorder" in page_text(at)
+    assert not [s for s in at.get("vega_lite_chart") if "Effective input price" in s.proto.spec]
+
+
+def test_recorded_hourly_uptime_outlives_the_live_window_and_is_found_offline(fake, sqlite_url):
+    from routerlens import uptime
+    from routerlens.config import DataMode, Settings
+    from routerlens.providers import provider_table
+    from routerlens.service import DataService
+
+    record(fake, sqlite_url)
+    offline = DataService(Settings(mode=DataMode.OFFLINE, history_url=sqlite_url))
+    table = provider_table(offline, MODEL)
+    azure = next(row for row in table.rows if row.label == "Azure")
+    assert not azure.endpoint.endpoint_id  # the bundled list has no ids: found by provider name
+    hourly = uptime.uptime_hourly(offline, MODEL, table, azure)
+    assert hourly.provenance.kind.value == "recorded" and len(hourly.value) == 72
+    assert min(p.uptime for p in hourly.value if p.uptime is not None) == 12.5  # the real dip, not a simulation

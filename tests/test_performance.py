@@ -306,7 +306,7 @@ def test_uptime_live_daily_and_hourly(fake):
     assert azure == {18: 99.1, 19: None, 20: 71.25}
     assert fake.requests_to("/api/frontend/stats/uptime-recent")  # served only at the old path
     azure_row = next(row for row in table.rows if row.label == "Azure")
-    hourly = up.uptime_hourly(service, table, azure_row)
+    hourly = up.uptime_hourly(service, MODEL, table, azure_row)
     assert hourly.provenance.kind is Kind.LIVE and len(hourly.value) == 72
     assert min(p.uptime for p in hourly.value) == 12.5
     assert fake.requests_to("/api/frontend/v1/stats/uptime-hourly")[-1].query["id"] == [fake_stats.AZURE]
@@ -318,7 +318,7 @@ def test_uptime_offline_is_simulated_and_labelled():
     daily = up.uptime_daily(service, MODEL, table=table)
     assert daily.provenance.kind is Kind.SIMULATED and "99.92" in daily.provenance.note
     azure = next(row for row in table.rows if row.label == "Azure")
-    hourly = up.uptime_hourly(service, table, azure)
+    hourly = up.uptime_hourly(service, MODEL, table, azure)
     assert hourly.provenance.kind is Kind.SIMULATED and "endpoint id of Azure is unknown" in hourly.notice
     assert len(hourly.value) == up.SIMULATED_HOURS
     assert up.uptime_band(None) == up.NO_DATA_BAND and up.uptime_band(71.25).startswith("< 90")

@@ -22,7 +22,7 @@ import gzip
 import json
 import threading
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -284,11 +284,19 @@ class HistoryStore:
 
     # -- reading --------------------------------------------------------------------------------
 
-    def read_points(self, model: str, variant: str, metric: str, percentile: str = "", *,
+    def read_points(self, model: str, variant: str, metric: str | Sequence[str], percentile: str = "", *,
+                    provider: str | None = None, label: str | None = None,
                     since: dt.datetime | None = None) -> list[Point]:
-        """One series (every provider), oldest first."""
-        condition = and_(points.c.model == model, points.c.variant == variant, points.c.metric == metric,
+        """One series (every provider, or one), oldest first; several metrics at once when
+        ``metric`` is a sequence."""
+        metric_is = (points.c.metric == metric if isinstance(metric, str)
+                     else points.c.metric.in_(list(metric)))
+        condition = and_(points.c.model == model, points.c.variant == variant, metric_is,
                          points.c.percentile == percentile)
+        if provider is not None:
+            condition = and_(condition, points.c.provider == provider)
+        if label is not None:
+            condition = and_(condition, points.c.label == label)
         if since is not None:
             condition = and_(condition, points.c.bucket >= _naive(since))
         query = select(points).where(condition).order_by(points.c.provider, points.c.bucket)
@@ -349,7 +357,8 @@ class HistoryStore:
             return self.read_measurements(query.model, query.variant)
         if query.metric == "changes":
             return self.read_changes(query.model, query.variant)
-        return self.read_points(query.model, query.variant, query.metric, query.percentile)
+        return self.read_points(query.model, query.variant, query.metric, query.percentile,
+                                provider=getattr(query, "provider", None), label=getattr(query, "label", None))
 
     def counts(self) -> dict[str, int]:
         try:
