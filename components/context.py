@@ -43,11 +43,16 @@ class AppContext:
 
 
 def _secrets() -> dict:
-    """``st.secrets`` as a plain dict; empty when there is no secrets file."""
+    """``st.secrets`` as a plain dict (strings, and the ``[connections.history]`` section the
+    recording is configured by); empty when there is no secrets file."""
     try:
-        return {k: v for k, v in st.secrets.items() if isinstance(v, str)}
+        plain: dict = {k: v for k, v in st.secrets.items() if isinstance(v, str)}
+        history = st.secrets.get("connections", {}).get("history")
     except Exception:  # no secrets.toml: StreamlitSecretNotFoundError and friends
         return {}
+    if history is not None:
+        plain["connections"] = {"history": dict(history)}
+    return plain
 
 
 def app_secrets() -> dict:
@@ -116,6 +121,16 @@ def render_sidebar() -> AppContext:
     model_id, model_error = _checked_id(model_id)
     ctx = AppContext(settings=settings, service=service, model_id=model_id, key_source=key_source,
                      model_error=model_error)
+    if settings.record_live and not model_error:
+        from .recording import describe_recording, keep_live_fetches
+
+        kept = keep_live_fetches(settings, service, model_id)
+        if settings.mode is not DataMode.OFFLINE:
+            from routerlens.text import escape_markdown_text
+
+            where = escape_markdown_text(describe_recording(settings.history_url) or "")
+            st.sidebar.caption(f"Keeping live fetches in {where}" if kept else
+                               "Keeping live fetches is on, but the recording could not be opened.")
     st.session_state[_CTX_KEY] = ctx
     return ctx
 

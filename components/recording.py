@@ -48,3 +48,29 @@ def keep_measurement(url: str, model: str, variant: str, result: ChatResult) -> 
         _writer.clear()
         return str(exc)
     return None
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _live_recorder(url: str, cache_token: str, _service):
+    from routerlens.history.recorder import LiveRecorder
+
+    keeper = LiveRecorder(_service, _writer(url))
+    _service.observer = keeper.observe
+    return keeper
+
+
+def keep_live_fetches(settings, service, model_id: str):
+    """With ``record_live`` on (and not offline): keep what this page fetches live for
+    ``model_id`` in the recording. Returns the keeper, or ``None`` when off or the database
+    cannot be opened (the page goes on; the caption says so)."""
+    from routerlens.config import DataMode
+    from routerlens.history.store import HistoryError
+
+    if not settings.record_live or not settings.history_url or settings.mode is DataMode.OFFLINE:
+        return None
+    try:
+        keeper = _live_recorder(settings.history_url, settings.cache_token, service)
+    except HistoryError:
+        return None
+    keeper.watch(model_id)
+    return keeper

@@ -94,6 +94,8 @@ class Settings:
     app_title: str = APP_TITLE
     history_url: str | None = None
     """The recording's database URL (``None``: no recording is read)."""
+    record_live: bool = False
+    """Keep what the live pages fetch in the recording (off by default)."""
 
     @property
     def site_root(self) -> str:
@@ -117,7 +119,7 @@ class Settings:
     @property
     def cache_token(self) -> str:
         """Identifies everything that changes what the live source returns (no secrets)."""
-        return f"{self.base_url}|{self.mode.value}|{self.key_fingerprint}|{self.history_url}"
+        return f"{self.base_url}|{self.mode.value}|{self.key_fingerprint}|{self.history_url}|{self.record_live}"
 
     @property
     def is_default_base_url(self) -> bool:
@@ -164,12 +166,13 @@ def load_settings(
             kwargs = {"total_timeout": total, "read_timeout": min(10.0, total), "connect_timeout": min(3.0, total)}
         except ValueError:
             pass
-    from .history.config import history_url
+    from .history.config import history_url, record_live
 
     return Settings(
         base_url=base_url,
         mode=mode,
         api_key=ApiKey(key_text) if key_text else None,
-        history_url=history_url(env, secrets),
+        history_url=(url := history_url(env, secrets)),
+        record_live=bool(url) and record_live(env, secrets),
         **kwargs,
     )

@@ -165,6 +165,9 @@ class DataService:
         self._lock = threading.Lock()
         self._cache: dict[Any, _CacheItem] = {}
         self._history = None
+        self.observer: Callable[[LiveRoute, Fetched], None] | None = None
+        """Told of every fresh live answer (the optional "record what the pages fetch" setting);
+        it must return at once and never raise into a page."""
         # 16 = the client's connection limit: every route of a cold refresh (14 today) runs at once.
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=16, thread_name_prefix="routerlens-live")
 
@@ -457,6 +460,11 @@ class DataService:
             result = OpenRouterError("the server did not answer in time", kind="timeout")
         ttl = self.error_ttl if isinstance(result, OpenRouterError) else (self.ttl or route.ttl)
         self._cache_put(("live", route), result, ttl)
+        if self.observer is not None and isinstance(result, Fetched):
+            try:
+                self.observer(route, result)
+            except Exception:  # noqa: BLE001 - keeping a copy must never cost a page its data
+                pass
         return result
 
     def _get_first(self, route: LiveRoute) -> Fetched | OpenRouterError:

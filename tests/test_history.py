@@ -532,3 +532,72 @@ def test_recorded_hourly_uptime_outlives_the_live_window_and_is_found_offline(fa
     hourly = uptime.uptime_hourly(offline, MODEL, table, azure)
     assert hourly.provenance.kind.value == "recorded" and len(hourly.value) == 72
     assert min(p.uptime for p in hourly.value if p.uptime is not None) == 12.5  # the real dip, not a simulation
+
+
+# --- the app keeping what its live pages fetch (a setting, off by default) ----------------------------
+
+def test_record_live_is_off_by_default_and_read_from_secrets_or_environment(sqlite_url):
+    from routerlens.config import load_settings
+
+    assert load_settings({}).record_live is False
+    assert load_settings({"ROUTERLENS_RECORD_LIVE": "1", "ROUTERLENS_HISTORY_URL": sqlite_url}).record_live
+    on = load_settings({}, {"connections": {"history": {"url": sqlite_url, "record_live": True}}})
+    assert on.record_live and on.history_url == sqlite_url
+    assert not load_settings({"ROUTERLENS_RECORD_LIVE": "1", "ROUTERLENS_HISTORY_URL": "off"}).record_live
+
+
+def test_live_fetches_of_a_watched_model_are_kept_and_nothing_else(fake, tmp_path):
+    from routerlens import metrics, uptime
+    from routerlens.history.recorder import LiveRecorder
+    from routerlens.providers import provider_table
+
+    path = tmp_path / "kept.sqlite"
+    store = HistoryStore(f"sqlite:///{path}")
+    store.upgrade()
+    service = live_service(fake, KEY)
+    keeper = LiveRecorder(service, store)
+    service.observer = keeper.observe
+    keeper.watch(MODEL)
+    table = provider_table(service, MODEL)
+    metrics.metric_series(service, MODEL, "throughput", "p50", table=table)
+    uptime.uptime_hourly(service, MODEL, table, table.rows[0])
+    provider_table(service, "openai/gpt-3.5-turbo")  # a model no page watched: not kept
+    keeper.flush(timeout=10)
+    assert not keeper.totals.failures, keeper.totals.failures
+    assert {p.provider for p in store.read_points(MODEL, "standard", "throughput", "p50")} >= {f"{OPENAI_ID}::standard"}
+    assert store.read_points(MODEL, "standard", "uptime-hourly")  # found via the stats answer's endpoint ids
+    assert store.read_changes(MODEL, "standard")  # the model entry and its endpoints
+    assert not store.read_changes("openai/gpt-3.5-turbo", "standard")
+    assert KEY.encode() not in path.read_bytes()
+
+
+def test_the_app_keeps_its_live_fetches_when_asked_and_says_so(live_env, sqlite_url, monkeypatch):
+    from components.context import service_for
+    from components.recording import keep_live_fetches
+    from routerlens.config import load_settings
+
+    monkeypatch.setenv("ROUTERLENS_HISTORY_URL", sqlite_url)
+    monkeypatch.setenv("ROUTERLENS_RECORD_LIVE", "1")
+    at = run_app()
+    assert "Keeping live fetches in SQLite file" in page_text(at)  # the sidebar (AppTest drops it on switching)
+    at.switch_page("pages/performance.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    settings = load_settings()
+    keep_live_fetches(settings, service_for(settings), MODEL).flush(timeout=10)  # the app's own keeper
+    store = HistoryStore(sqlite_url)
+    assert store.read_points(MODEL, "standard", "throughput", "p50")
+    assert store.read_points(MODEL, "standard", "latency", "p50")
+
+
+def test_history_url_from_streamlit_secrets_connections_section(sqlite_url):
+    _recording(sqlite_url)
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets["connections"] = {"history": {"url": sqlite_url}}
+    at.run()
+    at.switch_page("pages/performance.py").run()
+    assert not at.exception
+    assert "Recorded by this deployment · 39 points" in page_text(at)

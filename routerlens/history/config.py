@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 URL_ENV = "ROUTERLENS_HISTORY_URL"
+RECORD_LIVE_ENV = "ROUTERLENS_RECORD_LIVE"
 OFF = frozenset({"off", "none", "no", "0", "false"})
 
 
@@ -19,16 +20,31 @@ def default_url() -> str:
     return f"sqlite:///{user_data_path('routerlens') / 'history.sqlite'}"
 
 
+def _section(secrets: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """``[connections.history]`` of the secrets (empty when absent)."""
+    section = (secrets or {}).get("connections", {})
+    section = section.get("history", {}) if isinstance(section, Mapping) else {}
+    return section if isinstance(section, Mapping) else {}
+
+
 def history_url(env: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> str | None:
     """The configured database URL: ``[connections.history] url`` in secrets, then
     ``ROUTERLENS_HISTORY_URL``, then the default file; ``None`` when switched off."""
     env = os.environ if env is None else env
-    section = (secrets or {}).get("connections", {})
-    section = section.get("history", {}) if isinstance(section, Mapping) else {}
-    url = (section.get("url") if isinstance(section, Mapping) else None) or (secrets or {}).get(URL_ENV) or env.get(URL_ENV)
+    url = _section(secrets).get("url") or (secrets or {}).get(URL_ENV) or env.get(URL_ENV)
     if isinstance(url, str) and url.strip().lower() in OFF:
         return None
     return str(url).strip() if url else default_url()
+
+
+def record_live(env: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> bool:
+    """Whether the app keeps what its live pages fetch (off unless ``record_live = true`` in
+    ``[connections.history]`` or ``ROUTERLENS_RECORD_LIVE=1``)."""
+    env = os.environ if env is None else env
+    value = _section(secrets).get("record_live")
+    if value is None:
+        value = (secrets or {}).get(RECORD_LIVE_ENV, env.get(RECORD_LIVE_ENV))
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
 def sqlite_file(url: str) -> Path | None:

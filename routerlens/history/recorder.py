@@ -17,6 +17,7 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -167,8 +168,11 @@ class Recorder:
             pass  # the rows are written; only the pass log line is missing
 
     def _write_job(self, job: _Job, result: PassResult) -> Any:
+        return self._write_fetched(job, self.service.live_get(job.route), result)
+
+    def _write_fetched(self, job: _Job, fetched: Fetched | OpenRouterError, result: PassResult) -> Any:
+        """Write one route's answer in its own transaction; the payload when written."""
         result.routes += 1
-        fetched = self.service.live_get(job.route)
         if isinstance(fetched, OpenRouterError):
             result.failures.append(f"{job.label}: {fetched.short()}")
             return None
@@ -332,6 +336,57 @@ class Recorder:
 
     def _points_and_changes(self, rows: list[Point], sets: list, label: str, when: dt.datetime) -> tuple[int, int]:
         return self.store.write_points_and_changes(rows, sets, source_route=label, fetched_at=when)
+
+
+# --- keeping what the app's live pages fetch (optional) ---------------------------------------------
+
+class LiveRecorder:
+    """Keeps the live answers the app's pages fetch anyway, for the models they show: the same
+    writers and transactions as a recorder pass, run one at a time on a background thread so a
+    page never waits on the database. Off unless the host turns it on (``record_live``)."""
+
+    def __init__(self, service: DataService, store: HistoryStore):
+        self._recorder = Recorder(service, store)
+        self._service = service
+        self._jobs: dict[routes.LiveRoute, _Job] = {}
+        self._watched: dict[str, ModelRef] = {}
+        self._lock = threading.Lock()
+        self._queue = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="routerlens-keep")
+        self.totals = PassResult()
+        """Everything kept so far (routes, points, changes, failures)."""
+
+    def watch(self, model_id: str | ModelRef) -> None:
+        """Keep the routes of this model from now on (the model a page shows)."""
+        ref = ModelRef.of(model_id)
+        with self._lock:
+            if ref.model_key in self._watched:
+                return
+            self._watched[ref.model_key] = ref
+            refs = list(self._watched.values())
+        slug = self._service.permaslug(ref)
+        jobs = {job.route: job for job in self._recorder._jobs_for(ref, slug)}
+        models = _Job(routes.models(), lambda payload, label, when: self._recorder._write_models(
+            payload, refs, False, label, when), "model list")
+        with self._lock:
+            self._jobs.update(jobs)
+            self._jobs[models.route] = models
+
+    def observe(self, route: routes.LiveRoute, fetched: Fetched) -> None:
+        """A fresh live answer (the data service's observer): queued for writing if it is one
+        of a watched model's routes; returns at once."""
+        job = self._jobs.get(route)
+        if job is not None:
+            self._queue.submit(self._keep, job, fetched)
+
+    def _keep(self, job: _Job, fetched: Fetched) -> None:
+        payload = self._recorder._write_fetched(job, fetched, self.totals)
+        if job.label.startswith("stats/endpoint ") and payload is not None:
+            with self._lock:  # the hourly uptime of these endpoints, when a page asks for it
+                self._jobs.update({extra.route: extra for extra in self._recorder._hourly_jobs(job, payload)})
+
+    def flush(self, timeout: float | None = None) -> None:
+        """Wait until everything queued so far is written."""
+        self._queue.submit(lambda: None).result(timeout=timeout)
 
 
 # --- your own measurements ------------------------------------------------------------------------
