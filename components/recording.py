@@ -63,10 +63,9 @@ def keep_live_fetches(settings, service, model_id: str):
     """With ``record_live`` on (and not offline): keep what this page fetches live for
     ``model_id`` in the recording. Returns the keeper, or ``None`` when off or the database
     cannot be opened (the page goes on; the caption says so)."""
-    from routerlens.config import DataMode
     from routerlens.history.store import HistoryError
 
-    if not settings.record_live or not settings.history_url or settings.mode is DataMode.OFFLINE:
+    if not settings.record_live or not settings.history_url or not service.can_send:
         return None
     try:
         keeper = _live_recorder(settings.history_url, settings.cache_token, service)
