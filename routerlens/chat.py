@@ -36,6 +36,7 @@ from httpx_sse import SSEError, connect_sse
 from .client import OpenRouterClient, OpenRouterError, error_from_response
 from .images import PreparedImage
 from .parse import as_dict, to_decimal, to_int, to_str
+from .parse import loads as strict_json
 from .routing import RequestSpec, RoutingMode
 from .schema import Endpoint
 from .formatting import integer, money, number, seconds
@@ -347,7 +348,7 @@ class ChatStream:
     def _absorb_chunk(self, data: str) -> str:
         """Record what a chunk says; return its text delta."""
         try:
-            chunk = json.loads(data)
+            chunk = strict_json(data)
         except ValueError:
             return ""  # a malformed event is skipped; the [DONE] check still decides completeness
         if not isinstance(chunk, dict):
@@ -382,7 +383,7 @@ class ChatStream:
 
 def _json(body: bytes):
     try:
-        return json.loads(body)
+        return strict_json(body)
     except ValueError:
         raise OpenRouterError("the server sent malformed JSON", kind="parse") from None
 

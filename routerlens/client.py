@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from .config import Settings
+from .parse import loads as strict_json
 from .provenance import utcnow
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 522, 524, 529})
@@ -196,9 +197,10 @@ class OpenRouterClient:
         route = path if not params else f"{path}?{'&'.join(f'{k}={v}' for k, v in params.items())}"
         body, _ = self._request("GET", url, params=params, headers=headers, deadline_s=deadline_s)
         try:
-            data = json.loads(body.decode("utf-8"))
+            data = strict_json(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
-            raise OpenRouterError(f"the server sent malformed JSON ({exc.__class__.__name__})", kind="parse") from None
+            detail = str(exc) if "non-finite" in str(exc) else exc.__class__.__name__
+            raise OpenRouterError(f"the server sent malformed JSON ({detail})", kind="parse") from None
         return Fetched(data=data, fetched_at=utcnow(), url=url, route=route)
 
     def _request(self, method: str, url: str, *, params=None, headers=None, json_body=None,

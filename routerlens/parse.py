@@ -9,6 +9,7 @@ the expected shape at all.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -21,6 +22,16 @@ class ParseError(ValueError):
 
 
 # --- scalars -------------------------------------------------------------------------------
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"the non-finite number {name} is not JSON")
+
+
+def loads(text: str | bytes) -> Any:
+    """Strict JSON: ``NaN``, ``Infinity`` and ``-Infinity`` (which Python's parser accepts) are
+    invalid, so a body carrying them is a failed fetch, never data (RFC 8259 §6)."""
+    return json.loads(text, parse_constant=_no_constant)
+
 
 def to_decimal(value: Any) -> Decimal | None:
     if value is None or isinstance(value, bool):

@@ -210,6 +210,35 @@ def test_malformed_json(fake, body):
     assert_snapshot_fallback(service_for(fake.base_url).model(MODEL), says="malformed JSON")
 
 
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_non_finite_numbers_are_not_json_but_a_failed_fetch(fake, constant):
+    """Python's parser accepts NaN/Infinity; JSON does not. Such a body is a failed fetch: Auto
+    falls back to the snapshot, Live says so, and nothing is shown under a Live badge."""
+    raw = fake.routes[("GET", ENDPOINTS)].json
+    import json as _json
+
+    body = _json.dumps(raw).replace('"uptime_last_30m": 99.', f'"uptime_last_30m": {constant}, "x": 99.', 1)
+    assert constant in body
+    fake.set(ENDPOINTS, Reply(body=body.encode()))
+    auto = endpoints_of(service_for(fake.base_url), MODEL)
+    assert_snapshot_fallback(auto, says="non-finite number")
+    live = endpoints_of(service_for(fake.base_url, DataMode.LIVE), MODEL)
+    assert live.value == [] and live.provenance.kind is not Kind.LIVE and "malformed JSON" in live.notice
+
+
+def test_non_finite_numbers_in_a_live_page_are_never_shown_as_live(live_env):
+    import json as _json
+
+    body = _json.dumps(live_env.routes[("GET", ENDPOINTS)].json).replace(
+        '"uptime_last_30m": 99.', '"uptime_last_30m": NaN, "x": 99.', 1)
+    assert "NaN" in body
+    live_env.set(ENDPOINTS, Reply(body=body.encode()))
+    at = run_app("pages/providers.py")
+    assert not at.exception
+    text = page_text(at)
+    assert "non-finite number NaN" in text and "No provider serves this model right now" not in text
+
+
 @pytest.mark.parametrize("payload", [{"data": "oops"}, [1, 2, 3], {"unexpected": True}, None])
 def test_wrong_shape_payload_falls_back(fake, payload):
     """Whatever the envelope, the model is still found (in the snapshot) and the page says why."""
