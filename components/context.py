@@ -196,7 +196,16 @@ def require_model(ctx: AppContext, *, title: str | None = None, key: str) -> Sou
     if title or model.value is None:
         st.title((title or "{name}").format(name=escape_markdown_text(name)))
     if model.value is None:
-        st.error(f"No model “{ctx.model_id}” is known to the current data source. Pick another model in the sidebar.",
-                 icon=":material/search_off:")
+        listing = ctx.service.models()
+        if not listing.value:  # the source failed: the id may be fine
+            st.error(f"The model list could not be loaded, so “{escape_markdown_text(ctx.model_id)}” cannot be "
+                     f"shown: {escape_markdown_text(listing.notice or listing.provenance.source)}. This is the data "
+                     "source failing, not the model id: press **Refresh live data** to try again, or switch the "
+                     "data source to **Auto** or **Offline** to use the recording and the bundled snapshot.",
+                     icon=":material/cloud_off:")
+        else:
+            st.error(f"No model “{escape_markdown_text(ctx.model_id)}” is in the model list "
+                     f"({listing.provenance.short_label()}). Pick another model in the sidebar.",
+                     icon=":material/search_off:")
         st.stop()
     return model

@@ -240,7 +240,7 @@ class DataService:
                 if want.absent_on_404 and result.status == 404:
                     return Sourced(want.default, Provenance.live(route.label()),
                                    notice=f"OpenRouter has no {want.what} (HTTP 404).")
-                misses.append(_Miss(LIVE, result.short()))
+                misses.append(_Miss(LIVE, self._reason(route, result)))
                 continue
             try:
                 value = self._read(("live", route), result, want)
@@ -257,6 +257,13 @@ class DataService:
                                                   url=result.url))
         keyless = [m for m in misses if not m.needs_key]
         return _Miss(LIVE, "; ".join(m.reason for m in keyless)) if keyless else misses[0]
+
+    def _reason(self, route: LiveRoute, error: OpenRouterError) -> str:
+        """Why a live route failed, with the fix when it is the key's fault."""
+        if error.status == 401 and route.sends_key and self.settings.has_key:
+            return (f"OpenRouter refused the API key ({error.short()}): correct or clear the key in the sidebar, or "
+                    "the OPENROUTER_API_KEY secret")
+        return error.short()
 
     def _read_recorded(self, want: Want[T]) -> Sourced[T] | _Miss | None:
         if want.recorded is None or want.from_recording is None:

@@ -176,6 +176,36 @@ def test_http_error_in_live_mode_is_a_notice_without_fallback(fake, status):
     assert f"HTTP {status}" in listing.notice and "Auto" in listing.notice
 
 
+def test_source_down_is_not_called_an_unknown_model(live_env, monkeypatch):
+    """Live mode with every route failing: the page says the source failed and how to get data,
+    not "pick another model" (the id is fine)."""
+    monkeypatch.setenv("ROUTERLENS_DATA_MODE", "live")
+    live_env.fail_everything(Reply(status=503, json=error_body(503, "overloaded", "provider_overloaded"),
+                                   headers={"Retry-After": "0"}))
+    at = run_app("pages/activity.py")
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "model list could not be loaded" in errors and "HTTP 503" in errors and "Offline" in errors
+    assert "Pick another model" not in errors
+
+
+def test_an_id_missing_from_a_loaded_list_is_called_unknown(live_env):
+    at = run_app("pages/activity.py", query={"model": "nobody/nothing-9000"})
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "is in the model list" in errors and "Pick another model" in errors
+
+
+def test_a_refused_key_says_so_and_where_to_fix_it(live_env, monkeypatch):
+    monkeypatch.setenv("OPENROUTER_API_KEY", "sk-or-v1-wrong-key-000000")
+    live_env.set(ENDPOINTS, Reply(status=401, json=error_body(401, "User not found", "authentication")))
+    at = run_app("pages/providers.py")
+    assert not at.exception
+    text = page_text(at)
+    assert "OpenRouter refused the API key (HTTP 401: User not found)" in text and "sidebar" in text
+    assert "sk-or-v1-wrong-key" not in text
+
+
 def test_transient_error_then_success_shows_live_data(fake):
     fake.queue(MODELS, Reply(status=503, json=error_body(503, "overloaded", "provider_overloaded"),
                              headers={"Retry-After": "0"}))
