@@ -12,6 +12,7 @@ key, and the host's per-session limits.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import time
 from collections.abc import Callable
@@ -270,14 +271,18 @@ def _exchange(turns: list[Turn], spec: RequestSpec, options: SendOptions, sender
     with st.chat_message("assistant"):
         placeholder = st.empty()
         stream = ChatStream(sender.client, spec, history_messages(turns), stream=options.stream)
-        text, last_draw = "", 0.0
+        deltas = iter(stream)
+        # The spinner covers the wait for the first token only: once text arrives, the growing
+        # answer (with its cursor) is the status, and no "waiting" clock runs under it.
         with st.spinner("Waiting for the first token…", show_time=True):
-            for delta in stream:
-                text += delta
-                now = time.monotonic()
-                if now - last_draw >= max(STREAM_REFRESH_S, len(text) / STREAM_REDRAW_BYTES_PER_S):
-                    placeholder.markdown(md.safe_markdown(text) + " ▌")
-                    last_draw = now
+            first = next(deltas, None)
+        text, last_draw = "", 0.0
+        for delta in itertools.chain([] if first is None else [first], deltas):
+            text += delta
+            now = time.monotonic()
+            if now - last_draw >= max(STREAM_REFRESH_S, len(text) / STREAM_REDRAW_BYTES_PER_S):
+                placeholder.markdown(md.safe_markdown(text) + " ▌")
+                last_draw = now
         result: ChatResult = stream.result
         if result.text:
             placeholder.markdown(md.safe_markdown(result.text))

@@ -80,3 +80,23 @@ def test_attached_image_is_sent(playground, session_fake, tmp_path):
     assert sent[1]["image_url"]["url"].startswith("data:image/png;base64,")
     assert page.locator('[data-testid="stChatMessage"] img').count() >= 1, "the sent image is previewed"
     assert not watch.console_errors and not watch.external_requests
+
+
+def test_waiting_status_ends_when_the_answer_starts(playground, session_fake):
+    """"Waiting for the first token…" is shown while waiting, and gone once text streams in: no
+    waiting clock keeps counting under a streaming answer."""
+    from tests.fake_chat import stream_reply
+
+    page, watch = playground
+    words = " ".join(f"w{i}" for i in range(40))
+    session_fake.queue(CHAT, stream_reply(words, chunk_delay=0.12), method="POST")
+    reset_render_signal(page)
+    page.locator(CHAT_BOX).fill("Stream slowly")
+    page.locator(CHAT_BOX).press("Enter")
+    page.wait_for_function("""() => { const m = document.querySelectorAll('[data-testid=stChatMessage]');
+        return m.length >= 2 && m[m.length - 1].innerText.includes('w2'); }""")
+    assert "w39" not in _last_answer(page), "the answer should still be streaming"
+    assert page.locator('[data-testid="stSpinner"]').count() == 0, "the waiting status still shows under the answer"
+    wait_rendered(page)
+    assert "w39" in _last_answer(page)
+    assert not watch.console_errors and not watch.external_requests
