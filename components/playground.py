@@ -26,7 +26,7 @@ from routerlens.chat import (
 )
 from routerlens.client import OpenRouterClient
 from routerlens.ids import ModelRef
-from routerlens.images import ALLOWED_EXTENSIONS, prepare_all, split_urls
+from routerlens.images import prepare_all, split_urls
 from routerlens.limits import KeyAccess, RateLimiter, key_access, load_policy
 from routerlens.providers import ProviderTable, provider_table
 from routerlens.routing import RequestSpec, RoutingMode
@@ -149,7 +149,9 @@ def chat_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, place
     with st.expander("Attach images by URL", icon=":material/link:", key=f"{key}_urls_box"):
         st.text_area("Image addresses (http or https), one per line", key=urls_key(key), height=68,
                      help="Sent with your next message. The provider fetches them; this app does not.")
-    submitted = st.chat_input(placeholder, accept_file="multiple", file_type=list(ALLOWED_EXTENSIONS),
+    # Any file is accepted by the picker and checked here (routerlens.images): a file the picker
+    # itself refused would be dropped silently and the message sent without it.
+    submitted = st.chat_input(placeholder, accept_file="multiple",
                               key=f"{key}_chat", on_submit=take_image_urls, args=(key,))
     logged = len(state.log)
     with history:

@@ -100,3 +100,22 @@ def test_waiting_status_ends_when_the_answer_starts(playground, session_fake):
     wait_rendered(page)
     assert "w39" in _last_answer(page)
     assert not watch.console_errors and not watch.external_requests
+
+
+def test_a_refused_attachment_stops_the_send_and_says_why(playground, session_fake, tmp_path):
+    """An SVG picked with the paperclip: nothing is sent, the chat says why and keeps the text."""
+    page, watch = playground
+    drawing = tmp_path / "logo.svg"
+    drawing.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    before = len(session_fake.requests_to(CHAT, "POST"))
+    page.locator('[data-testid="stChatInput"] input[type=file]').set_input_files(str(drawing))
+    page.wait_for_function("() => document.querySelector('[data-testid=stChatInput]').innerText.includes('logo.svg')")
+    reset_render_signal(page)
+    page.locator(CHAT_BOX).fill("Describe this logo")
+    page.locator(CHAT_BOX).press("Enter")
+    page.wait_for_function("() => document.querySelector('[data-testid=stMain]').innerText.includes('Not sent')")
+    wait_rendered(page)
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert "logo.svg" in main and "SVG" in main and "Describe this logo" in main
+    assert len(session_fake.requests_to(CHAT, "POST")) == before, "the message went out without its attachment"
+    assert not watch.console_errors and not watch.external_requests
