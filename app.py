@@ -23,6 +23,7 @@ PAGES = {
         st.Page("pages/pricing.py", title="Pricing", icon=":material/payments:", url_path="pricing"),
         st.Page("pages/performance.py", title="Performance", icon=":material/speed:", url_path="performance"),
         st.Page("pages/uptime.py", title="Uptime", icon=":material/monitor_heart:", url_path="uptime"),
+        st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
     ],
     "Ecosystem": [
         st.Page("pages/benchmarks.py", title="Benchmarks", icon=":material/leaderboard:", url_path="benchmarks"),

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from components import model_panels as panels
+from components.compare import lifecycle_notice
 from components.context import get_context, require_model
-from routerlens import benchmarks, catalog, providers
+from routerlens import benchmarks, catalog, compare, providers
 from routerlens.text import linked_model_ids
 
 ctx = get_context()
@@ -14,6 +15,7 @@ model = require_model(ctx, key="overview")
 m = model.value
 endpoints = providers.endpoints(service, ctx.model_id)
 panels.model_header(m, model.provenance, key="ov")
+lifecycle_notice(compare.lifecycle(service, m), key="ov")
 panels.spec_cards(m, model.provenance, image_note=catalog.image_price_disagreement(model, endpoints), key="ov")
 
 description = catalog.full_description(service, m, model.provenance)

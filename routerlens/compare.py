@@ -337,7 +337,7 @@ class ChartData:
 
     index: str
     points: list[dict] = field(default_factory=list)
-    """``{"id", "name", "price", "score", "role"}``; ``role`` is :data:`CURRENT`, :data:`COMPARED` or :data:`OTHER`."""
+    """``{"id", "name", "label", "price", "score", "role"}`` (``label`` = the short name); ``role`` is :data:`CURRENT`, :data:`COMPARED` or :data:`OTHER`."""
     unscored: int = 0
     """Models in the list (variants and aliases not counted) with no score on this index."""
     unpriced: int = 0
@@ -394,7 +394,8 @@ def chart_data(models: Sequence[Model], table: ScoreTable, index: str, current: 
         if price is None or price <= 0:
             unpriced += 1
             continue
-        points.append({"id": model.id, "name": model.name, "price": float(price), "score": float(score), "role": role})
+        points.append({"id": model.id, "name": model.name, "label": model.short_name, "price": float(price),
+                       "score": float(score), "role": role})
     # Compared models the table does not list (a score only in their own entry) are still drawn.
     listed = {identity for identity, _, _ in table.rows(index)}
     for identity, (role, model) in roles.items():
@@ -403,7 +404,8 @@ def chart_data(models: Sequence[Model], table: ScoreTable, index: str, current: 
         score = to_float(model.aa_indices.get(index))
         price = blended(model)
         if score is not None and price is not None and price > 0:
-            points.append({"id": model.id, "name": model.name, "price": float(price), "score": score, "role": role})
+            points.append({"id": model.id, "name": model.name, "label": model.short_name, "price": float(price),
+                           "score": score, "role": role})
     rated = {identity for identity, value in scores.items() if value is not None}
     unscored = sum(1 for identity, model in by_identity.items() if is_base(model) and identity not in rated)
     mine = next((p for p in points if p["role"] == CURRENT), None)
