@@ -22,7 +22,8 @@ import streamlit as st
 
 from routerlens import text as md
 from routerlens.chat import (
-    ChatResult, ChatStream, Turn, conversation_json, conversation_markdown, history_messages, run_many,
+    CONTEXT_RULE, ChatResult, ChatStream, Turn, context_turns, conversation_json, conversation_markdown,
+    history_messages, is_cut_off, run_many,
 )
 from routerlens.client import OpenRouterClient
 from routerlens.ids import ModelRef
@@ -144,8 +145,12 @@ def chat_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, place
         if not turns:
             hint.caption("No messages yet. Type below; attach images with the paperclip (PNG, JPEG, WEBP, GIF; "
                          "several at once) or by address under “Attach images by URL”.")
+        notes = context_notes(turns)
         for index, turn in enumerate(turns):
-            render_turn(turn, sender.table, key=f"{key}_turn{index}")
+            render_turn(turn, sender.table, note=notes.get(index), key=f"{key}_turn{index}")
+        if notes:
+            st.caption(CONTEXT_RULE, help="The model only sees what is sent with each request; this rule keeps that "
+                                          "a valid conversation (questions and answers alternating).")
     with st.expander("Attach images by URL", icon=":material/link:", key=f"{key}_urls_box"):
         st.text_area("Image addresses (http or https), one per line", key=urls_key(key), height=68,
                      help="Sent with your next message. The provider fetches them; this app does not.")
@@ -205,7 +210,19 @@ def _ask_retry() -> None:
     session().ask_retry()
 
 
-def render_turn(turn: Turn, table: ProviderTable, *, key: str) -> None:
+def context_notes(turns: list[Turn]) -> dict[int, str]:
+    """What the chat says under the turns the context rule leaves out or keeps cut off."""
+    kept = set(context_turns(turns))
+    notes = {}
+    for index, turn in enumerate(turns):
+        if index not in kept and turn.role == "user":
+            notes[index] = "Left out of what the model is sent: this question got no answer."
+        elif index in kept and is_cut_off(turn):
+            notes[index] = "Cut off: sent to the model as far as it came."
+    return notes
+
+
+def render_turn(turn: Turn, table: ProviderTable, *, note: str | None = None, key: str) -> None:
     with st.chat_message(turn.role):
         if turn.role == "user":
             if turn.text:
@@ -216,6 +233,8 @@ def render_turn(turn: Turn, table: ProviderTable, *, key: str) -> None:
                 st.markdown(md.safe_markdown(turn.text))
             if turn.result is not None:
                 answer_measurements(turn.result, table, key=key)
+        if note:
+            st.caption(note)
 
 
 def _image_previews(turn: Turn, *, key: str) -> None:

@@ -236,10 +236,38 @@ class Turn:
         return {"role": self.role, "content": self.text}
 
 
+CONTEXT_RULE = ("What the model is sent: each earlier question with its answer, in turn. A question that got no "
+                "answer (the request failed before any text) is left out together with its failed reply; an answer "
+                "cut off mid-stream is kept as far as it came, marked “cut off”.")
+"""The one rule for the conversation context, shown in the chat."""
+
+
+def context_turns(turns: list[Turn]) -> list[int]:
+    """Indices of the turns sent as context (:data:`CONTEXT_RULE`): always a valid conversation,
+    user and assistant alternating, ending with the last user message if it awaits its answer."""
+    kept: list[int] = []
+    waiting: int | None = None
+    for index, turn in enumerate(turns):
+        if turn.role == "user":
+            waiting = index  # an earlier question still waiting here got no answer: left out
+            continue
+        answered = turn.text and (turn.result is None or turn.result.ok or turn.result.text)
+        if waiting is not None and (answered or (turn.result is not None and turn.result.ok)):
+            kept += [waiting, index]
+        waiting = None
+    if waiting is not None and waiting == len(turns) - 1:
+        kept.append(waiting)
+    return kept
+
+
+def is_cut_off(turn: Turn) -> bool:
+    """An answer that stopped mid-stream with some text (kept in the context as it stands)."""
+    return turn.role == "assistant" and bool(turn.text) and turn.result is not None and not turn.result.ok
+
+
 def history_messages(turns: list[Turn]) -> list[dict]:
-    """The messages to send: every user turn and every *successful* answer. Failed or cut
-    answers are left out so a retry does not build on half an answer."""
-    return [turn.message() for turn in turns if not turn.failed]
+    """The messages to send, by :data:`CONTEXT_RULE`."""
+    return [turns[index].message() for index in context_turns(turns)]
 
 
 # --- sending --------------------------------------------------------------------------------------

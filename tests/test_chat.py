@@ -228,14 +228,15 @@ def test_images_are_sent_as_data_url_parts(fake, client):
     assert result.text == "Echo: what is this? [1 image(s) received]"
 
 
-def test_failed_turns_are_left_out_of_the_history(fake, client):
+def test_failed_turns_are_left_out_of_the_history_with_their_question(fake, client):
     ok = run_chat(client, SPEC, HELLO)
     fake.queue(CHAT, error_reply(500, "boom"), method="POST")
     failed = run_chat(client, SPEC, HELLO)
     turns = [Turn("user", "hello there"), Turn("assistant", ok.text, result=ok),
              Turn("user", "again"), Turn("assistant", failed.text, result=failed), Turn("user", "third")]
     messages = history_messages(turns)
-    assert [m["role"] for m in messages] == ["user", "assistant", "user", "user"]
+    assert [m["role"] for m in messages] == ["user", "assistant", "user"]
+    assert [m["content"] for m in messages][::2] == ["hello there", "third"]
     spec = RequestSpec(SPEC.model_id, system_prompt="Be brief.")
     run_chat(client, spec, messages)
     sent = fake.requests_to(CHAT, "POST")[-1].body["messages"]
@@ -311,3 +312,40 @@ def test_exports_hold_measurements_but_not_image_bytes_or_key(fake, client):
     assert csv_text.splitlines()[0].startswith("Time (UTC),Mode,")
     for text in (json.dumps(as_json), md, csv_text):
         assert KEY not in text
+
+
+def _failed(text: str = "") -> ChatResult:
+    from routerlens.chat import ChatResult
+    from routerlens.routing import RoutingMode
+
+    result = ChatResult(mode=RoutingMode.BALANCED, requested_model="m", text=text)
+    result.failure = "boom"
+    return result
+
+
+def _ok(text: str) -> ChatResult:
+    from routerlens.chat import ChatResult
+    from routerlens.routing import RoutingMode
+
+    result = ChatResult(mode=RoutingMode.BALANCED, requested_model="m", text=text)
+    result.complete = True
+    return result
+
+
+def test_the_context_is_always_a_valid_conversation_after_any_failures():
+    """Twelve failures, refusals and retries in a row: user and assistant still alternate, the
+    context ends with the question being sent, and a cut-off answer is kept with its question."""
+    from routerlens.chat import context_turns, is_cut_off
+
+    turns = [Turn("user", "q0"), Turn("assistant", "a0", result=_ok("a0"))]
+    for index in range(12):
+        turns += [Turn("user", f"fail{index}"), Turn("assistant", "", result=_failed())]
+    turns += [Turn("user", "orphan")]  # e.g. a page reload mid-request: no answer turn at all
+    turns += [Turn("user", "partial"), Turn("assistant", "half an ans", result=_failed("half an ans"))]
+    turns += [Turn("user", "now")]
+    messages = history_messages(turns)
+    roles = [m["role"] for m in messages]
+    assert roles == ["user", "assistant", "user", "assistant", "user"]
+    assert [m["content"] for m in messages] == ["q0", "a0", "partial", "half an ans", "now"]
+    assert is_cut_off(turns[-2]) and not is_cut_off(turns[1])
+    assert context_turns(turns[:-1]) == [0, 1, 27, 28]  # nothing awaits an answer: ends on the assistant

@@ -229,11 +229,19 @@ def test_errors_show_in_the_conversation_which_survives(keyed, reply, words):
     errors = " ".join(e.value for e in at.chat_message[3].error)
     assert words in errors
     assert messages(at)[:3] == [("user", "First"), ("assistant", "Echo: First"), ("user", "Second")]
-    # the server recovers: the next prompt works and the failed answer is not sent as history
+    # the server recovers: the next prompt works, and what is sent is a valid conversation by the
+    # rule the chat states: a question with no answer is left out, a cut-off answer kept as it came
     send(at, "Third")
     assert messages(at)[-1] == ("assistant", "Echo: Third")
-    roles = [m["role"] for m in posts(keyed)[-1].body["messages"]]
-    assert roles == ["user", "assistant", "user", "user"]
+    sent = posts(keyed)[-1].body["messages"]
+    partial = words in ("cut off", "mid-stream")
+    assert [m["role"] for m in sent] == ["user", "assistant"] * (2 if partial else 1) + ["user"]
+    assert [m["content"] for m in sent if m["role"] == "user"] == (["First", "Second", "Third"] if partial
+                                                                  else ["First", "Third"])
+    captions = " ".join(c.value for c in at.caption)
+    assert ("Cut off: sent to the model as far as it came." if partial else
+            "Left out of what the model is sent: this question got no answer.") in captions
+    assert "What the model is sent:" in captions
 
 
 def test_network_down_then_retry(keyed):
