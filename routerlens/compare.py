@@ -20,6 +20,7 @@ Definitions (used in code and on screen alike):
 
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import datetime as dt
 import io
@@ -320,10 +321,14 @@ def _numeric(text: str) -> bool:
 
 def columns_for(service: DataService, ids: Sequence[str], *, provider_list=None) -> list[Column]:
     """One column per id, each with its model entry and (when ``provider_list`` is given, a
-    function ``(service, id) → Sourced[list]``) its endpoint list."""
-    return [Column(model_id, service.model(model_id),
-                   provider_list(service, model_id) if provider_list is not None else None)
-            for model_id in ids]
+    function ``(service, id) → Sourced[list]``) its endpoint list. The endpoint lists are asked
+    for together: where they are fetched, four models cost one round trip, not four."""
+    models = [service.model(model_id) for model_id in ids]
+    lists: list = [None] * len(ids)
+    if provider_list is not None and ids:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(ids), thread_name_prefix="routerlens-compare") as pool:
+            lists = list(pool.map(lambda model_id: provider_list(service, model_id), ids))
+    return [Column(model_id, model, providers) for model_id, model, providers in zip(ids, models, lists)]
 
 
 # --- price versus an index -------------------------------------------------------------------------

@@ -289,6 +289,17 @@ def _arrow_rows(dataset) -> list[dict]:
     return pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
 
 
+def test_page_live_reads_each_compared_models_providers_from_the_server(live_env):
+    at = run_app("pages/compare.py", query={"model": CURRENT, compare.PARAM: "openai/gpt-3.5-turbo"})
+    assert not at.exception, [e.message for e in at.exception]
+    table = _table(at)
+    assert table.loc["Providers", "openai/gpt-3.5-turbo"] == "1"  # the fixture's one endpoint
+    assert table.loc["Input price (per 1M)", "openai/gpt-3.5-turbo"] == "$0.50/M"
+    assert live_env.requests_to("/api/v1/models/openai/gpt-3.5-turbo/endpoints")
+    sources = [c.value for c in at.caption if c.value.startswith("Model entry:")]
+    assert len(sources) == 2 and all("Model entry: Live · fetched" in c for c in sources)
+
+
 def test_invalid_and_unknown_ids_are_messages_not_exceptions():
     at = _compare_page("openai/gpt-4.1-nano,<script>,nobody/no-such-model")
     warnings = " ".join(w.value for w in at.warning)
