@@ -10,7 +10,7 @@ ctx = get_context()
 model = require_model(ctx, title="Benchmarks · {name}", key="benchmarks")
 
 m = model.value
-table = benchmarks.score_table(ctx.service)
-placements = table.map(lambda t: t.placements(benchmarks.identity_of(m), m.aa_indices))
-panels.indices_panel(placements, table, benchmarks.identity_of(m), name=m.short_name, key="bm")
+ranking = benchmarks.ranking(ctx.service, m)  # ranked within the one source that holds the model
+panels.indices_panel(ranking.map(lambda r: r.placements), ranking.map(lambda r: r.table), ranking.value.identity,
+                     name=m.short_name, key="bm")
 panels.launch_evals_panel(benchmarks.launch_scores(ctx.service, m.id), key="bm")

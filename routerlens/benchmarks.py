@@ -19,17 +19,18 @@ cover), so they have a score but no percentile.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import routes
 from .ids import ModelRef
-from .parse import ParseError, as_dict, to_float, to_str
+from .parse import ParseError, as_dict, parse_models, to_float, to_str
 from .provenance import Sourced
 from .schema import Model
-from .service import DataService, Want
+from .service import DataService, Unusable, Want, find_model
 from .snapshot import Bundled
 
 
@@ -209,6 +210,52 @@ def score_table(service: DataService) -> Sourced[ScoreTable]:
     listing = service.models()
     table = listing.map(table_from_models)
     return table.with_notice(" ".join(part for part in (notice, listing.notice) if part) or None)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A model's placements and the set they were computed over: one source for both."""
+
+    table: ScoreTable
+    identity: str
+    placements: list[Placement]
+
+
+def _ranking_in(model_id: str, table_of: Callable[[Any], ScoreTable], models_or_table: Any) -> Ranking:
+    """Rank ``model_id`` in a list that holds it; a list without it cannot rank it (Unusable)."""
+    if isinstance(models_or_table, ScoreTable):
+        table = models_or_table
+        identity = next((key for key in (model_id, ModelRef.of(model_id).base)
+                         if any(key in scores for scores in table.scores.values())), None)
+        if identity is None:
+            raise Unusable(f"the benchmarks dataset does not hold {model_id}")
+        return Ranking(table, identity, table.placements(identity))
+    model = find_model(model_id, models_or_table)
+    if model is None:
+        raise Unusable(f"the model list does not hold {model_id}, so it cannot be ranked in it")
+    table = table_of(models_or_table)
+    return Ranking(table, identity_of(model), table.placements(identity_of(model)))
+
+
+def ranking(service: DataService, model: Model) -> Sourced[Ranking]:
+    """The model's rank percentile on each index, computed over the same source its score came
+    from (that source is the badge): the benchmarks dataset when it holds the model (it needs a
+    key), else the model list that holds the model, live or bundled. Never a list without it."""
+    identity = identity_of(model)
+    dataset = service.get(Want("benchmarks dataset", parse_benchmarks, ScoreTable(), live=(routes.benchmarks(),),
+                               pick=functools.partial(_ranking_in, identity, table_from_models), optional=True))
+    if dataset.ok and isinstance(dataset.value, Ranking):
+        return dataset
+    listed = service.get(Want(f"benchmark scores with {model.id}", parse_models, None, live=(routes.models(),),
+                              bundled=Bundled.at("/api/v1/models"), needs_data=True,
+                              pick=functools.partial(_ranking_in, model.id, table_from_models)))
+    dataset_note = dataset.notice if dataset.notice and "needs an OpenRouter API key" not in dataset.notice else None
+    if dataset_note:
+        listed = listed.with_notice(" ".join(part for part in (dataset_note + " Using the model list's scores "
+                                                                "instead.", listed.notice) if part))
+    if listed.value is None:
+        return Sourced(Ranking(ScoreTable(), identity, []), listed.provenance, notice=listed.notice)
+    return listed
 
 
 def parse_launch_evals(payload: Any) -> dict[str, float]:

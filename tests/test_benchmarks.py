@@ -182,3 +182,38 @@ def test_benchmarks_dataset_failure_falls_back_to_the_model_list_with_a_notice(f
     table = bm.score_table(live_service(fake, OPENROUTER_API_KEY="sk-or-v1-test"))
     assert table.value.source == "model list" and table.provenance.kind.value == "live"
     assert "Using the model list's scores instead" in table.notice
+
+
+# --- ranked within the source that holds the model -----------------------------------------------
+
+def test_an_empty_live_list_never_ranks_the_model_against_itself(fake):
+    """The live list answers but is empty: the model comes from the snapshot, and so does the
+    set it is ranked in (never "P100 · rank 1 of 1" under a Live badge)."""
+    fake.set_json("/api/v1/models", {"data": []})
+    service = live_service(fake)
+    model = service.model("openai/gpt-4o-mini").value
+    result = bm.ranking(service, model)
+    assert result.provenance.kind.value == "snapshot"
+    coding = {p.index: p for p in result.value.placements}["coding_index"]
+    assert (coding.rated, coding.at_or_below) == _independent_count("coding_index")
+    assert "does not hold openai/gpt-4o-mini" in result.notice
+
+
+def test_benchmarks_page_with_an_empty_live_list_shows_the_snapshot_ranking(live_env):
+    from tests.conftest import page_text, run_app
+
+    live_env.set_json("/api/v1/models", {"data": []})
+    at = run_app("pages/benchmarks.py")
+    assert not at.exception
+    text = page_text(at)
+    assert "rank 1 of 1" not in text and "of 122 rated models" in text
+    assert "Snapshot · as of 2026-08-19" in text
+
+
+def test_a_dataset_without_the_model_falls_back_to_the_list_that_holds_it(fake):
+    payload = fake.routes[("GET", "/api/v1/benchmarks")].json
+    payload["data"] = [item for item in payload["data"] if "gpt-4o-mini" not in str(item.get("model_permaslug"))]
+    service = live_service(fake, OPENROUTER_API_KEY="sk-or-v1-test")
+    result = bm.ranking(service, service.model("openai/gpt-4o-mini").value)
+    assert result.value.table.source == "model list" and result.provenance.kind.value == "live"
+    assert "does not hold" in result.notice and "Using the model list's scores instead" in result.notice
