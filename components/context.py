@@ -18,6 +18,7 @@ from routerlens.ids import InvalidModelId, parse_model_id
 from routerlens.provenance import Sourced
 from routerlens.schema import Model
 from routerlens.service import DataService
+from routerlens.snapshot import bundled_only_help
 
 from .legacy_pages import leave_legacy_pages_mode
 
@@ -25,7 +26,9 @@ _CTX_KEY = "routerlens_ctx"
 MODE_LABELS = {DataMode.AUTO: "Auto", DataMode.LIVE: "Live", DataMode.OFFLINE: "Offline"}
 MODE_HELP = (
     "**Auto**: OpenRouter live when reachable; any section whose live call fails falls back to the "
-    "bundled snapshot and says so.  \n**Live**: only live data; failures are shown, nothing falls back.  \n"
+    "bundled snapshot and says so.  \n**Live**: only live data; failures are shown, nothing falls back. "
+    "A few sections have no live source at all; they show the bundled snapshot under its Snapshot badge in "
+    "every mode:\n\n" + bundled_only_help() + "\n\n"
     "**Offline**: this deployment's recording (if any) and the bundled snapshot of real data (and clearly labelled simulated series); "
     "no network at all."
 )

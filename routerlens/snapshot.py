@@ -35,6 +35,39 @@ class Bundled:
 
 
 @dataclass(frozen=True)
+class BundledOnly:
+    """A section no live route publishes: it shows the bundled snapshot in every mode, Live
+    included, under its Snapshot badge. ``what`` starts the section's figure name (Want.what)."""
+
+    what: str
+    section: str
+    why: str
+
+
+BUNDLED_ONLY = (
+    BundledOnly("captures of", "Overview · spec history (the earlier captures)",
+                "OpenRouter publishes only a model's current entry; the recording adds later changes"),
+    BundledOnly("launch evaluations", "Overview and Benchmarks · OpenAI's launch evaluations",
+                "published once by OpenAI at launch; no API serves them"),
+    BundledOnly("prompt-caching rules", "Pricing · the providers' caching rules",
+                "taken from the providers' documentation, not from an API"),
+    BundledOnly("third-party endpoint summary", "Providers · traffic summary, and Uptime · the third-party column",
+                "a third party's aggregate with no live equivalent"),
+    BundledOnly("catalogue data policies", "Providers · data policy from the website catalogue",
+                "the live website catalogue is several megabytes for one field"),
+    BundledOnly("ranking totals", "Activity · token volume totals",
+                "the monthly and weekly totals as OpenRouter's rankings page displayed them"),
+)
+"""Every bundled-only section, for the README and the sidebar's help (a test keeps them in step
+with the sections the pages actually ask for)."""
+
+
+def bundled_only_help() -> str:
+    """One line per bundled-only section, for the data-source help."""
+    return "\n".join(f"- {item.section}: {item.why}." for item in BUNDLED_ONLY)
+
+
+@dataclass(frozen=True)
 class SnapshotEntry:
     id: str
     route: str

@@ -575,3 +575,42 @@ def test_fault_table_lists_only_existing_tests():
         assert named, f"row without a test: {row}"
         missing = [name for name in named if name not in defined]
         assert not missing, f"{row.split('|')[1].strip()}: tests not found: {missing}"
+
+
+def test_live_mode_shows_bundled_data_only_in_the_documented_sections(live_env, monkeypatch):
+    """Every page in Live mode: each section that is served from the bundled snapshot (no live
+    route publishes it) is one the README and the sidebar help name, with why."""
+    import re as _re
+
+    from components.context import MODE_HELP
+    from routerlens.snapshot import BUNDLED_ONLY
+
+    monkeypatch.setenv("ROUTERLENS_DATA_MODE", "live")
+    asked: list = []
+    original = DataService.get
+
+    def recording_get(self, want):
+        asked.append(want)
+        return original(self, want)
+
+    original_captures = DataService.captures
+
+    def recording_captures(self, want):
+        asked.append(want)
+        return original_captures(self, want)
+
+    monkeypatch.setattr(DataService, "get", recording_get)
+    monkeypatch.setattr(DataService, "captures", recording_captures)
+    for page in all_pages():
+        at = run_app(page)
+        assert not at.exception, (page, [e.message for e in at.exception])
+    bundled_only = {want.what for want in asked if not want.live and want.bundled is not None}
+    assert bundled_only, "the pages ask for no bundled-only section at all?"
+    undocumented = [what for what in bundled_only if not any(what.startswith(item.what) for item in BUNDLED_ONLY)]
+    assert undocumented == [], f"bundled-only sections missing from routerlens.snapshot.BUNDLED_ONLY: {undocumented}"
+    stale = [item.what for item in BUNDLED_ONLY if not any(what.startswith(item.what) for what in bundled_only)]
+    assert stale == [], f"documented as bundled-only but no page asks for it: {stale}"
+    readme = _re.sub(r"\s+", " ", (ROOT / "README.md").read_text())
+    for item in BUNDLED_ONLY:
+        assert item.section in readme and item.why in readme, item
+        assert item.section in MODE_HELP
