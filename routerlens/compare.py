@@ -210,10 +210,11 @@ def _score_text(placement: Placement) -> str:
 
 
 def placements_for(table: ScoreTable, model: Model | None) -> list[Placement]:
-    """The model's placement on every index (``not in list`` for an unknown model)."""
+    """The model's placement on every index within ``table`` only: a model the set does not hold
+    is "not in list", never ranked by adding its own score to a set from another source."""
     if model is None:
         return [Placement(index, None, "not in list") for index in AA_INDICES]
-    return table.placements(identity_of(model), model.aa_indices)
+    return table.placements(identity_of(model))
 
 
 def comparison_rows(columns: Sequence[Column], table: ScoreTable) -> list[Row]:
