@@ -16,13 +16,13 @@ import itertools
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import streamlit as st
 
 from routerlens import text as md
 from routerlens.chat import (
-    CONTEXT_RULE, ChatResult, ChatStream, Turn, context_turns, conversation_json, conversation_markdown,
+    CONTEXT_RULE, ChatResult, ChatStream, StreamLimits, Turn, context_turns, conversation_json, conversation_markdown,
     history_messages, is_cut_off, run_many,
 )
 from routerlens.client import OpenRouterClient
@@ -57,6 +57,8 @@ class Sender:
     model: Model | None
     keep: Callable[[ChatResult], str | None] | None = None
     """Records an answer's measurements; returns why it could not, or ``None``."""
+    limits: StreamLimits = field(default_factory=StreamLimits)
+    """How long an answer may keep the visitor waiting (the host's settings)."""
 
     @property
     def endpoints(self) -> list[Endpoint]:
@@ -79,6 +81,29 @@ class Sender:
     def record(self, count: int = 1) -> None:
         if self.limiter is not None:
             self.limiter.record(count)
+
+
+def session_gone() -> Callable[[], bool]:
+    """Whether this browser session has gone away or asked to stop (asked from the chat's
+    watchdog thread while an answer is awaited, so a closed tab or the Stop button also ends
+    the upstream request instead of leaving it open until the server gives up)."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not Runtime.exists():
+        return lambda: False
+    runtime, session_id, requests = Runtime.instance(), ctx.session_id, ctx.script_requests
+
+    def gone() -> bool:
+        if not runtime.is_active_session(session_id):
+            return True
+        # Stop pressed: Streamlit only raises in the script at its next call, which a blocked
+        # read never makes. Its request state is not public API, so read it defensively.
+        state = getattr(requests, "_state", None)
+        return getattr(state, "name", "") == "STOP"
+
+    return gone
 
 
 def _limiter(access: KeyAccess) -> RateLimiter | None:
@@ -117,7 +142,8 @@ def playground(ctx: AppContext, *, key: str) -> None:
     sender = Sender(ctx.service.client, access, _limiter(access), table, model.value,
                     keep=functools.partial(keep_measurement, ctx.settings.history_url,
                                            ctx.service.permaslug(ctx.model_id), ModelRef.of(ctx.model_id).variant)
-                    if options.record else None)
+                    if options.record else None,
+                    limits=StreamLimits.load(os.environ, app_secrets()))
 
     chat_tab, compare_tab, log_tab = st.tabs(["Chat", "Compare modes", "Measurements"])
     with chat_tab:
@@ -291,19 +317,23 @@ def _exchange(turns: list[Turn], spec: RequestSpec, options: SendOptions, sender
     sender.record()
     with st.chat_message("assistant"):
         placeholder = st.empty()
-        stream = ChatStream(sender.client, spec, history_messages(turns), stream=options.stream)
+        stream = ChatStream(sender.client, spec, history_messages(turns), stream=options.stream,
+                            limits=sender.limits, cancelled=session_gone())
         deltas = iter(stream)
-        # The spinner covers the wait for the first token only: once text arrives, the growing
-        # answer (with its cursor) is the status, and no "waiting" clock runs under it.
-        with st.spinner("Waiting for the first token…", show_time=True):
-            first = next(deltas, None)
-        text, last_draw = "", 0.0
-        for delta in itertools.chain([] if first is None else [first], deltas):
-            text += delta
-            now = time.monotonic()
-            if now - last_draw >= max(STREAM_REFRESH_S, len(text) / STREAM_REDRAW_BYTES_PER_S):
-                placeholder.markdown(md.safe_markdown(text) + " ▌")
-                last_draw = now
+        try:
+            # The spinner covers the wait for the first token only: once text arrives, the growing
+            # answer (with its cursor) is the status, and no "waiting" clock runs under it.
+            with st.spinner("Waiting for the first token…", show_time=True):
+                first = next(deltas, None)
+            text, last_draw = "", 0.0
+            for delta in itertools.chain([] if first is None else [first], deltas):
+                text += delta
+                now = time.monotonic()
+                if now - last_draw >= max(STREAM_REFRESH_S, len(text) / STREAM_REDRAW_BYTES_PER_S):
+                    placeholder.markdown(md.safe_markdown(text) + " ▌")
+                    last_draw = now
+        finally:
+            stream.close()  # Stop pressed or the page left mid-answer: the upstream request ends too
         result: ChatResult = stream.result
         if result.text:
             placeholder.markdown(md.safe_markdown(result.text))
@@ -342,7 +372,7 @@ def compare_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, pi
             sender.record(len(specs))
             with st.spinner(f"Sending to {len(specs)} modes at once…", show_time=True):
                 results = run_many(sender.client, specs, [{"role": "user", "content": prompt.strip()}],
-                                   stream=options.stream)
+                                   stream=options.stream, limits=sender.limits, cancelled=session_gone())
             state = session()
             state.comparison = Comparison(prompt.strip(), results)
             state.log.extend(result.log_row() for result in results)

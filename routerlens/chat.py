@@ -25,8 +25,10 @@ import csv
 import datetime as dt
 import io
 import json
+import socket
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -45,6 +47,35 @@ CHAT_PATH = "/chat/completions"
 CHAT_ROUTE = "POST /api/v1/chat/completions"
 CHAT_TOTAL_TIMEOUT_S = 180.0
 """A whole answer may take minutes; gaps between chunks are bounded by the read timeout."""
+FIRST_TOKEN_LIMIT_ENV = "ROUTERLENS_CHAT_FIRST_TOKEN_S"
+IDLE_LIMIT_ENV = "ROUTERLENS_CHAT_IDLE_S"
+TOTAL_LIMIT_ENV = "ROUTERLENS_CHAT_TOTAL_S"
+
+
+@dataclass(frozen=True)
+class StreamLimits:
+    """How long a streamed answer may keep someone waiting, in seconds. OpenRouter's keep-alive
+    comments keep a connection's read timeout from ever firing, so these are watched apart:
+    time to the first text, time between pieces of text, and the whole answer."""
+
+    first_token_s: float = 60.0
+    idle_s: float = 30.0
+    total_s: float = CHAT_TOTAL_TIMEOUT_S
+
+    @classmethod
+    def load(cls, env: Mapping[str, str], secrets: Mapping[str, object] | None = None) -> StreamLimits:
+        """From ``st.secrets`` first, then the environment; a missing or unreadable value keeps
+        its default."""
+        def pick(name: str, default: float) -> float:
+            raw = (secrets or {}).get(name, env.get(name))
+            try:
+                value = float(str(raw)) if raw is not None else default
+            except ValueError:
+                return default
+            return value if value > 0 and value == value and value != float("inf") else default
+
+        return cls(pick(FIRST_TOKEN_LIMIT_ENV, cls.first_token_s), pick(IDLE_LIMIT_ENV, cls.idle_s),
+                   pick(TOTAL_LIMIT_ENV, cls.total_s))
 GENERATION_TIMEOUT_S = 5.0
 KEYS_URL = "https://openrouter.ai/keys"
 CREDITS_URL = "https://openrouter.ai/settings/credits"
@@ -278,21 +309,89 @@ class ChatStream:
     Never raises for a failed request: the failure is in ``result.failure``.
     """
 
+    WATCH_EVERY_S = 0.25
+    """How often the watchdog looks at the limits and at ``cancelled``."""
+
     def __init__(self, client: OpenRouterClient, spec: RequestSpec, messages: list[dict], *,
                  stream: bool = True, clock: Callable[[], float] = time.monotonic,
-                 total_timeout: float = CHAT_TOTAL_TIMEOUT_S, lookup_generation: bool = True):
+                 total_timeout: float | None = None, lookup_generation: bool = True,
+                 limits: StreamLimits | None = None, cancelled: Callable[[], bool] | None = None):
         self.client = client
         self.spec = spec
         self.body = spec.body(messages, stream=stream)
         self.clock = clock
-        self.total_timeout = total_timeout
+        self.limits = limits or StreamLimits()
+        if total_timeout is not None:
+            self.limits = replace(self.limits, total_s=total_timeout)
+        self.total_timeout = self.limits.total_s
+        self.cancelled = cancelled
+        """Asked while waiting: ``True`` stops the request (the page went away, Stop pressed)."""
         self.lookup_generation = lookup_generation
         self.result = ChatResult(mode=spec.mode, requested_model=spec.model, pinned_provider=spec.pinned_provider,
                                  streamed=stream)
+        self._started = self._last_text = 0.0
+        self._response: httpx.Response | None = None
+        self._aborted: ChatFailure | None = None
+        self._done = threading.Event()
+        self._iterator: Iterator[str] | None = None
 
     def __iter__(self) -> Iterator[str]:
+        self._iterator = self._run()
+        return self._iterator
+
+    def close(self) -> None:
+        """Stop reading and close the upstream request (the consumer went away mid-answer)."""
+        if self._iterator is not None:
+            self._iterator.close()
+
+    # -- the watchdog: limits that keep-alives cannot defeat, and cancellation --------------------
+
+    def _overdue(self) -> ChatFailure | None:
+        limits, now = self.limits, self.clock()
+        if self.cancelled is not None and self.cancelled():
+            return ChatFailure("stopped", "Stopped before the answer was complete.",
+                               "Press **Retry last turn** to ask again.")
+        if self.result.ttft_s is None and now - self._started > limits.first_token_s:
+            return ChatFailure("timeout", f"No first token within {limits.first_token_s:g} s.",
+                               "The provider may be overloaded: press **Retry last turn**, or choose **Nitro** (the "
+                               f"fastest providers). The host sets this limit with `{FIRST_TOKEN_LIMIT_ENV}`.")
+        if self.result.ttft_s is not None and now - self._last_text > limits.idle_s:
+            return ChatFailure("cut", f"The answer stalled: no new text for {limits.idle_s:g} s.",
+                               "The text that arrived is shown above. Press **Retry last turn** to ask again. The "
+                               f"host sets this limit with `{IDLE_LIMIT_ENV}`.")
+        if now - self._started > limits.total_s:
+            return ChatFailure("timeout", f"The answer took longer than {limits.total_s:g} s.",
+                               "The text that arrived is shown above. Ask for a shorter answer or press **Retry last "
+                               f"turn**. The host sets this limit with `{TOTAL_LIMIT_ENV}`.")
+        return None
+
+    def _watch(self) -> None:
+        while not self._done.wait(self.WATCH_EVERY_S):
+            failure = self._overdue()
+            if failure is not None:
+                self._aborted = failure
+                self._cut_connection()
+                return
+
+    def _cut_connection(self) -> None:
+        """Wake the reading thread: shut the socket down (closing it would not interrupt a read
+        blocked in another thread), then close the response."""
+        response = self._response
+        if response is None:
+            return
+        stream = response.extensions.get("network_stream")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if isinstance(sock, socket.socket):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def _run(self) -> Iterator[str]:
         result = self.result
-        start = self.clock()
+        start = self._started = self._last_text = self.clock()
+        if result.streamed:
+            threading.Thread(target=self._watch, name="routerlens-chat-watchdog", daemon=True).start()
         try:
             if result.streamed:
                 yield from self._stream(start)
@@ -310,8 +409,16 @@ class ChatStream:
             else:
                 result.failure = describe_failure(OpenRouterError(
                     f"the connection closed without an answer ({exc.__class__.__name__})", kind="network"))
+        except GeneratorExit:
+            self._aborted = self._aborted or ChatFailure("stopped", "Stopped before the answer was complete.",
+                                                         "Press **Retry last turn** to ask again.")
+            result.failure = result.failure or self._aborted
+            raise
         finally:
+            self._done.set()
             result.total_s = self.clock() - start
+        if self._aborted is not None and not result.complete:
+            result.failure = self._aborted  # the watchdog cut it: say why, not "connection closed"
         if result.failure is None and not result.complete:
             result.failure = cut_failure(bool(result.text))
         if self.lookup_generation and result.cost is None and result.generation_id and result.failure is None:
@@ -326,7 +433,7 @@ class ChatStream:
         url = self.client.api_url(CHAT_PATH)
         with connect_sse(self.client.http, "POST", url, json=self.body, headers=self.client.auth_headers(url),
                          timeout=self._timeout()) as source:
-            response = source.response
+            response = self._response = source.response
             self._absorb_headers(response)
             if response.status_code >= 400:
                 raise error_from_response(response.status_code, response.read(), response.headers)
@@ -347,8 +454,9 @@ class ChatStream:
                 if self.result.failure is not None:
                     return
                 if delta:
+                    self._last_text = self.clock()
                     if self.result.ttft_s is None:
-                        self.result.ttft_s = self.clock() - start
+                        self.result.ttft_s = self._last_text - start
                     self.result.text += delta
                     yield delta
 

@@ -104,6 +104,9 @@ class FakeOpenRouter:
         self.requests: list[Recorded] = []
         self.down = False
         """When True every request is dropped (the server "stops answering")."""
+        self.aborted: list[Recorded] = []
+        """Requests whose client hung up before the reply was fully written."""
+        self._aborted_event = threading.Event()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._server: ThreadingHTTPServer | None = None
@@ -196,6 +199,10 @@ class FakeOpenRouter:
     def __exit__(self, *exc) -> None:
         self.stop()
 
+    def wait_for_abort(self, timeout: float = 10.0) -> bool:
+        """Block until a client hangs up mid-reply (the event, not a poll); False on timeout."""
+        return self._aborted_event.wait(timeout)
+
     def wait(self, seconds: float) -> bool:
         """Sleep that ends early when the server stops (so stalls never outlive a test)."""
         return self._stop.wait(seconds)
@@ -248,7 +255,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         try:
             self._send(reply)
         except (BrokenPipeError, ConnectionResetError):
-            pass
+            with self.fake._lock:
+                self.fake.aborted.append(request)
+            self.fake._aborted_event.set()
 
     def _send(self, reply: Reply) -> None:
         fake = self.fake

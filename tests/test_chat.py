@@ -19,7 +19,7 @@ from routerlens.limits import HostPolicy, RateLimiter, key_access, load_policy
 from routerlens.parse import parse_endpoints
 from routerlens.routing import RequestSpec, RoutingMode
 from tests.conftest import DEAD_BASE_URL
-from tests.fake_chat import CHAT, GENERATION, error_reply, stream_reply
+from tests.fake_chat import CHAT, GENERATION, error_reply, stream_events, stream_reply
 from tests.fakeserver import Reply, load_fixture
 from tests.test_images import png_bytes
 
@@ -349,3 +349,73 @@ def test_the_context_is_always_a_valid_conversation_after_any_failures():
     assert [m["content"] for m in messages] == ["q0", "a0", "partial", "half an ans", "now"]
     assert is_cut_off(turns[-2]) and not is_cut_off(turns[1])
     assert context_turns(turns[:-1]) == [0, 1, 27, 28]  # nothing awaits an answer: ends on the assistant
+
+
+# --- limits that keep-alives cannot defeat, and cancellation -------------------------------------------
+
+def _keepalives(seconds: float, every: float = 0.05) -> list:
+    """What OpenRouter sends while a provider thinks: comment lines, for ``seconds``."""
+    return [item for _ in range(int(seconds / every)) for item in (": OPENROUTER PROCESSING", ("sleep", every))]
+
+
+def test_stream_limits_come_from_secrets_then_environment_and_ignore_nonsense():
+    from routerlens.chat import StreamLimits
+
+    assert StreamLimits.load({}) == StreamLimits()
+    limits = StreamLimits.load({"ROUTERLENS_CHAT_FIRST_TOKEN_S": "20", "ROUTERLENS_CHAT_IDLE_S": "nan"},
+                               {"ROUTERLENS_CHAT_FIRST_TOKEN_S": "12", "ROUTERLENS_CHAT_TOTAL_S": "-5"})
+    assert (limits.first_token_s, limits.idle_s, limits.total_s) == (12.0, StreamLimits.idle_s, StreamLimits.total_s)
+
+
+def test_a_first_token_held_back_is_not_waited_for_past_the_limit(fake, client):
+    """Keep-alives every 50 ms for 30 s keep the read timeout from firing; the first-token limit
+    still ends the request, says so, and hangs up on the server."""
+    from routerlens.chat import StreamLimits
+
+    fake.queue(CHAT, Reply(sse=[*_keepalives(30), *stream_events("late")]), method="POST")
+    result = run_chat(client, SPEC, HELLO, limits=StreamLimits(first_token_s=0.5))
+    assert result.failure.kind == "timeout" and result.failure.title == "No first token within 0.5 s."
+    assert "ROUTERLENS_CHAT_FIRST_TOKEN_S" in result.failure.next_step and result.text == ""
+    assert fake.wait_for_abort(), "the upstream request was left open"
+
+
+def test_a_stream_that_stalls_after_text_is_cut_at_the_idle_limit_keeping_the_text(fake, client):
+    from routerlens.chat import StreamLimits
+
+    events = stream_events("Hello there friend")
+    first_word = next(i for i, e in enumerate(events) if isinstance(e, dict) and e["choices"][0]["delta"].get("content"))
+    fake.queue(CHAT, Reply(sse=[*events[:first_word + 1], *_keepalives(30), *events[first_word + 1:]]), method="POST")
+    result = run_chat(client, SPEC, HELLO, limits=StreamLimits(idle_s=0.5))
+    assert result.text == "Hello " and result.failure.kind == "cut"
+    assert result.failure.title == "The answer stalled: no new text for 0.5 s."
+    assert fake.wait_for_abort()
+
+
+def test_a_cancelled_request_ends_upstream_while_waiting(fake, client):
+    """The session went away (or Stop was pressed) while the first token was awaited."""
+    import threading
+
+    from routerlens.chat import ChatStream
+
+    gone = threading.Event()
+    fake.queue(CHAT, Reply(sse=[*_keepalives(30), *stream_events("late")]), method="POST")
+    stream = ChatStream(client, SPEC, HELLO, cancelled=gone.is_set)
+    deltas = iter(stream)
+    gone.set()
+    assert list(deltas) == []
+    assert stream.result.failure.kind == "stopped"
+    assert fake.wait_for_abort()
+
+
+def test_closing_the_stream_mid_answer_hangs_up(fake, client):
+    """The consumer (the page) stops reading mid-answer: closing the stream closes the request."""
+    from routerlens.chat import ChatStream
+
+    events = stream_events("one two three four five six")
+    fake.queue(CHAT, Reply(sse=events, chunk_delay=0.05), method="POST")
+    stream = ChatStream(client, SPEC, HELLO)
+    deltas = iter(stream)
+    assert next(deltas) == "one "
+    stream.close()
+    assert stream.result.failure.kind == "stopped" and stream.result.text == "one "
+    assert fake.wait_for_abort()

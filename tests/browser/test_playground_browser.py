@@ -119,3 +119,31 @@ def test_a_refused_attachment_stops_the_send_and_says_why(playground, session_fa
     assert "logo.svg" in main and "SVG" in main and "Describe this logo" in main
     assert len(session_fake.requests_to(CHAT, "POST")) == before, "the message went out without its attachment"
     assert not watch.console_errors and not watch.external_requests
+
+
+def test_closing_the_tab_mid_request_ends_the_upstream_request(browser_context, chat_server, session_fake):
+    """A visitor sends, then closes the tab while the first token is awaited: the app hangs up on
+    OpenRouter instead of holding the request open until the server gives up."""
+    from tests.fake_chat import stream_events
+    from tests.fakeserver import Reply
+
+    if PLAYGROUND is None:
+        pytest.skip("app.py registers no pages/playground.py")
+    page = browser_context.new_page()
+    page.goto(chat_server.url, wait_until="domcontentloaded")
+    wait_rendered(page)
+    page.goto(f"{chat_server.url}/{PLAYGROUND.url_path}", wait_until="domcontentloaded")
+    wait_rendered(page)
+    waiting = [item for _ in range(600) for item in (": OPENROUTER PROCESSING", ("sleep", 0.1))]
+    session_fake.aborted.clear()
+    session_fake._aborted_event.clear()
+    session_fake.queue(CHAT, Reply(sse=[*waiting, *stream_events("too late")]), method="POST")
+    before = len(session_fake.requests_to(CHAT, "POST"))
+    page.locator(CHAT_BOX).fill("Then I leave")
+    page.locator(CHAT_BOX).press("Enter")
+    page.wait_for_function("() => document.querySelector('[data-testid=stMain]').innerText"
+                           ".includes('Waiting for the first token')")
+    assert len(session_fake.requests_to(CHAT, "POST")) == before + 1
+    page.close()
+    assert session_fake.wait_for_abort(timeout=20), "the upstream request stayed open after the tab closed"
+    assert session_fake.aborted[-1].path == CHAT
