@@ -375,14 +375,18 @@ class LiveRecorder:
         """A fresh live answer (the data service's observer): queued for writing if it is one
         of a watched model's routes; returns at once."""
         job = self._jobs.get(route)
-        if job is not None:
-            self._queue.submit(self._keep, job, fetched)
-
-    def _keep(self, job: _Job, fetched: Fetched) -> None:
-        payload = self._recorder._write_fetched(job, fetched, self.totals)
-        if job.label.startswith("stats/endpoint ") and payload is not None:
-            with self._lock:  # the hourly uptime of these endpoints, when a page asks for it
-                self._jobs.update({extra.route: extra for extra in self._recorder._hourly_jobs(job, payload)})
+        if job is None:
+            return
+        if job.label.startswith("stats/endpoint "):
+            # The hourly uptime of these endpoints, which a page may ask for next: known before
+            # this returns, so that answer is kept too.
+            try:
+                extra = {hourly.route: hourly for hourly in self._recorder._hourly_jobs(job, fetched.data)}
+            except (ParseError, ValueError, TypeError, AttributeError):
+                extra = {}
+            with self._lock:
+                self._jobs.update(extra)
+        self._queue.submit(self._recorder._write_fetched, job, fetched, self.totals)
 
     def flush(self, timeout: float | None = None) -> None:
         """Wait until everything queued so far is written."""
