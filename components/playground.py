@@ -28,7 +28,7 @@ from routerlens.chat import (
 from routerlens.client import OpenRouterClient
 from routerlens.ids import ModelRef
 from routerlens.images import prepare_all, split_urls
-from routerlens.limits import KeyAccess, RateLimiter, key_access, load_policy
+from routerlens.limits import HostPolicy, KeyAccess, SharedKeyGuard, charged_cost, key_access, load_policy
 from routerlens.providers import ProviderTable, provider_table
 from routerlens.routing import RequestSpec, RoutingMode
 from routerlens.schema import Endpoint, Model
@@ -52,7 +52,9 @@ class Sender:
 
     client: OpenRouterClient | None
     access: KeyAccess
-    limiter: RateLimiter | None
+    guard: SharedKeyGuard | None
+    """The host's shared key, guarded across sessions (``None`` with the visitor's own key)."""
+    visitor: str
     table: ProviderTable
     model: Model | None
     keep: Callable[[ChatResult], str | None] | None = None
@@ -68,19 +70,23 @@ class Sender:
         """Why nothing may be sent now (key, offline, per-minute limit), or ``None``."""
         if not self.access.can_send or self.client is None:
             return self.access.reason or "Sending is not available."
-        if self.limiter is not None:
-            wait = self.limiter.wait_needed(count)
-            if wait == float("inf"):
-                return (f"This site's shared key allows {self.limiter.per_minute} requests per minute; "
-                        f"{count} at once is more than that. Choose fewer modes.")
-            if wait > 0:
-                return (f"This site's shared key allows {self.limiter.per_minute} requests per minute per "
-                        f"session. Wait {wait:.0f} s, or add your own key in the sidebar.")
-        return None
+        return self.guard.refusal(self.visitor, count) if self.guard is not None else None
 
     def record(self, count: int = 1) -> None:
-        if self.limiter is not None:
-            self.limiter.record(count)
+        if self.guard is not None:
+            self.guard.record(self.visitor, count)
+
+    def charge(self, results: list[ChatResult], max_tokens: int | None) -> None:
+        """Count the answers' cost against the shared key's daily budget."""
+        if self.guard is None:
+            return
+        pricing = self.model.pricing if self.model is not None else None
+        for result in results:
+            self.guard.spend(charged_cost(result.cost, prompt_tokens=result.prompt_tokens,
+                                          completion_tokens=result.completion_tokens,
+                                          prompt_price=pricing.prompt if pricing else None,
+                                          completion_price=pricing.completion if pricing else None,
+                                          max_tokens=max_tokens or self.access.max_tokens_cap or 0))
 
 
 def session_gone() -> Callable[[], bool]:
@@ -106,11 +112,30 @@ def session_gone() -> Callable[[], bool]:
     return gone
 
 
-def _limiter(access: KeyAccess) -> RateLimiter | None:
-    """The session's limit on the host's shared key; none for the visitor's own key."""
-    if not access.uses_host_key or not access.requests_per_minute:
+@st.cache_resource(max_entries=4, show_spinner=False)
+def shared_key_guard(policy: HostPolicy) -> SharedKeyGuard:
+    """One guard per server process (and host policy): the limits hold across sessions."""
+    return SharedKeyGuard(policy)
+
+
+def _guard(access: KeyAccess) -> SharedKeyGuard | None:
+    """The guard on the host's shared key; none for the visitor's own key."""
+    if not access.uses_host_key or access.policy is None:
         return None
-    return session().limiter_for(access.requests_per_minute)
+    return shared_key_guard(access.policy)
+
+
+def visitor_id() -> str:
+    """Who is asking, as far as Streamlit says: the signed-in user, else the connection's IP
+    address, else this session (a local run). A reload or a second tab is the same visitor."""
+    try:
+        if st.user.is_logged_in and st.user.get("email"):
+            return f"user:{st.user.get('email')}"
+    except Exception:  # noqa: BLE001 - no authentication configured
+        pass
+    address = st.context.ip_address
+    # No address (a local run, or a test harness): this machine, one visitor.
+    return f"ip:{address}" if isinstance(address, str) and address else "local"
 
 
 def playground(ctx: AppContext, *, key: str) -> None:
@@ -139,7 +164,7 @@ def playground(ctx: AppContext, *, key: str) -> None:
                                      record_default=recording_configured(ctx.settings.history_url), key=key)
     spec = build_spec(ctx.model_id, mode, pinned, params)
     session().spec = spec
-    sender = Sender(ctx.service.client, access, _limiter(access), table, model.value,
+    sender = Sender(ctx.service.client, access, _guard(access), visitor_id(), table, model.value,
                     keep=functools.partial(keep_measurement, ctx.settings.history_url,
                                            ctx.service.permaslug(ctx.model_id), ModelRef.of(ctx.model_id).variant)
                     if options.record else None,
@@ -342,6 +367,7 @@ def _exchange(turns: list[Turn], spec: RequestSpec, options: SendOptions, sender
         answer_measurements(result, sender.table, key=f"{key}_turn{len(turns)}")
     turns.append(Turn("assistant", result.text, result=result))
     session().log.append(result.log_row())
+    sender.charge([result], spec.max_tokens)
     _keep(sender, [result])
 
 
@@ -376,6 +402,7 @@ def compare_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, pi
             state = session()
             state.comparison = Comparison(prompt.strip(), results)
             state.log.extend(result.log_row() for result in results)
+            sender.charge(results, spec.max_tokens)
             _keep(sender, results)
     stored = session().comparison
     if stored:

@@ -2,9 +2,9 @@
 
 Everything the playground keeps between reruns that is not a widget's own value lives in
 :class:`PlaygroundSession` under :data:`SLOT`: the conversation, the measurement log, the last
-comparison, the retry flag, the image addresses taken with the message being sent, the
-per-session rate limiter for a shared host key, and the current :class:`RequestSpec` (which the
-API page renders). :func:`session` gets or creates it; :func:`current_spec` reads the spec
+comparison, the retry flag, the image addresses taken with the message being sent, and the
+current :class:`RequestSpec` (which the API page renders). The shared key's limits are not here:
+they hold across sessions (``components.playground.shared_key_guard``). :func:`session` gets or creates it; :func:`current_spec` reads the spec
 without creating anything (the API page may be opened before the playground).
 
 Widget values stay under their widgets' own keys. The few places that read or write another
@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from routerlens.limits import RateLimiter
 from routerlens.routing import RequestSpec
 
 if TYPE_CHECKING:
@@ -52,8 +51,6 @@ class PlaygroundSession:
     """Set by the Retry button; the next chat run sends the last user message again."""
     sent_urls: str = ""
     """The image addresses typed when the message was sent (the box itself is emptied then)."""
-    limiter: RateLimiter | None = None
-    """Per-session requests-per-minute limit while the host's shared key is in use."""
 
     def clear(self) -> None:
         """Start a new conversation; the measurement log stays."""
@@ -74,12 +71,6 @@ class PlaygroundSession:
         """The image addresses sent with this message (once: they are forgotten)."""
         urls, self.sent_urls = self.sent_urls, ""
         return urls
-
-    def limiter_for(self, per_minute: int) -> RateLimiter:
-        """This session's limiter, new when there is none yet or the host changed the limit."""
-        if self.limiter is None or self.limiter.per_minute != per_minute:
-            self.limiter = RateLimiter(per_minute)
-        return self.limiter
 
 
 def session() -> PlaygroundSession:

@@ -31,7 +31,16 @@ def _isolated_env(monkeypatch):
     monkeypatch.setenv("OPENROUTER_BASE_URL", DEAD_BASE_URL)
     monkeypatch.setenv("ROUTERLENS_OFFLINE", "1")
     monkeypatch.setenv("ROUTERLENS_HISTORY_URL", "off")  # never a developer's own recording; tests opt in
+    _fresh_shared_key_guard()  # its limits live as long as the process: each test starts with none used
     yield
+
+
+def _fresh_shared_key_guard() -> None:
+    import sys
+
+    playground = sys.modules.get("components.playground")
+    if playground is not None:
+        playground.shared_key_guard.clear()
 
 
 @pytest.fixture

@@ -268,9 +268,32 @@ def test_shared_key_rate_limit(keyed, monkeypatch):
     at = run_app(PAGE)
     send(at, "One")
     send(at, "Two")
-    assert "1 requests per minute" in warnings(at) and "Wait" in warnings(at)
+    assert "1 requests per minute per visitor" in warnings(at) and "Wait" in warnings(at)
     assert len(posts(keyed)) == 1
     assert messages(at)[:2] == [("user", "One"), ("assistant", "Echo: One")]
+
+
+def test_shared_key_limit_is_not_reset_by_a_reload(keyed, monkeypatch):
+    """A new session (a reload, a second tab) of the same visitor gets no fresh allowance."""
+    monkeypatch.setenv("ROUTERLENS_PLAYGROUND_RPM", "1")
+    send(run_app(PAGE), "One")
+    reloaded = run_app(PAGE)
+    send(reloaded, "Two")
+    assert "per visitor" in warnings(reloaded) and len(posts(keyed)) == 1
+
+
+def test_shared_key_daily_budget_is_spent_and_then_refused(keyed, monkeypatch):
+    """The fake server reports each answer's cost; once the day's dollars are used, the shared key
+    says so, with when it resets, in every session."""
+    monkeypatch.setenv("ROUTERLENS_PLAYGROUND_DAILY_USD", "0.000001")
+    at = run_app(PAGE)
+    assert "per day in all" in " ".join(c.value for c in at.caption)
+    send(at, "One")
+    assert messages(at)[1] == ("assistant", "Echo: One")
+    other = run_app(PAGE)
+    send(other, "Two")
+    assert "daily budget" in warnings(other) and "resets at 00:00 UTC" in warnings(other)
+    assert len(posts(keyed)) == 1
 
 
 # --- compare modes --------------------------------------------------------------------------------------------
@@ -317,7 +340,7 @@ def test_playground_state_is_one_object_in_one_slot_and_the_api_page_follows_it(
     at.text_area(key="pg_cmp_prompt").set_value("Same question")
     at.button(key="pg_cmp_send").click().run()
     assert not at.exception
-    # every kind of state was used (conversation, retry, image URLs, comparison, log, limiter, spec)...
+    # every kind of state was used (conversation, retry, image URLs, comparison, log, spec)...
     assert _non_widget_keys(at) - {_CTX_KEY} == {SLOT}, "no pg_turns, pg_log, request_spec, ... keys"
     state = at.session_state[SLOT]
     assert isinstance(state, PlaygroundSession)
@@ -325,7 +348,7 @@ def test_playground_state_is_one_object_in_one_slot_and_the_api_page_follows_it(
     assert [row["Mode"] for row in state.log] == ["Nitro", "Nitro", "Balanced", "Nitro", "Exacto"]
     assert state.comparison.prompt == "Same question" and len(state.comparison.results) == 3
     assert state.retry is False and state.sent_urls == ""
-    assert state.limiter is not None and state.limiter.per_minute == 50
+    assert not hasattr(state, "limiter")  # the shared key's limits hold across sessions, not in one
     assert state.spec.model == "openai/gpt-4o-mini:nitro" and state.spec.temperature == 0.3
     # ... and the API page renders the spec the playground left there
     at.switch_page("pages/api.py").run()
