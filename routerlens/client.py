@@ -6,7 +6,10 @@
   ``Retry-After`` header is honoured when it fits in the remaining deadline (otherwise the error
   is returned at once, carrying the wait so the UI can say it).
 * After a connection-level failure the host is marked unreachable for a short while, so a page
-  with ten sections does not wait ten timeouts when the network is down.
+  with ten sections does not wait ten timeouts when the network is down. After a 429/5xx that
+  retrying did not cure, the host is left alone for its ``Retry-After`` (else a short pause):
+  the page's other sections fall back at once instead of queueing behind it, and since the
+  client is shared, other sessions respect the wait too.
 * The API key is only ever sent to the configured ``base_url`` origin, and only on ``/api/v1``
   routes that need it.
 """
@@ -33,6 +36,11 @@ from .provenance import utcnow
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 522, 524, 529})
 MAX_BODY_BYTES = 64 * 1024 * 1024
 UNREACHABLE_COOLDOWN_S = 20.0
+STRUGGLING_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 522, 524, 529})
+"""Answers that say the host (not the request) is in trouble."""
+STRUGGLING_PAUSE_S = 10.0
+"""How long a struggling host is left alone when it gives no ``Retry-After``."""
+MAX_STRUGGLING_PAUSE_S = 120.0
 
 
 class OpenRouterError(Exception):
@@ -118,17 +126,20 @@ def error_from_response(status: int, body: bytes, headers: Mapping[str, str]) ->
 
 
 class _HostHealth:
-    """Remembers hosts that just failed at the connection level."""
+    """Remembers hosts that just failed: at the connection level, or with a 429/5xx."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._down_until: dict[str, tuple[float, str]] = {}
 
     def check(self, origin: str) -> str | None:
+        """Why the host is being left alone (``{left}`` in it is filled in with the seconds to
+        go), or ``None``."""
         with self._lock:
             entry = self._down_until.get(origin)
-            if entry and entry[0] > time.monotonic():
-                return entry[1]
+            now = time.monotonic()
+            if entry and entry[0] > now:
+                return entry[1].replace("{left}", f"{max(1, round(entry[0] - now))}")
             self._down_until.pop(origin, None)
             return None
 
@@ -208,8 +219,7 @@ class OpenRouterClient:
         origin = _origin(url)
         down = self._health.check(origin)
         if down:
-            raise OpenRouterError(f"{origin} was unreachable moments ago ({down}); not retrying yet",
-                                  kind="unreachable")
+            raise OpenRouterError(down, kind="unreachable")
         total = deadline_s if deadline_s is not None else self.settings.total_timeout
         deadline = time.monotonic() + total
         attempt = 0
@@ -220,13 +230,17 @@ class OpenRouterClient:
             except OpenRouterError as exc:
                 remaining = deadline - time.monotonic()
                 if exc.kind == "network":
-                    self._health.mark_down(origin, exc.message, self._cooldown)
-                    raise
-                if exc.status not in RETRY_STATUSES or attempt > self.settings.max_retries or remaining <= 0:
+                    self._health.mark_down(origin, f"{origin} was unreachable moments ago ({exc.message}); "
+                                                   "not retrying yet", self._cooldown)
                     raise
                 wait = exc.retry_after if exc.retry_after is not None else min(2.0, 0.25 * 2 ** (attempt - 1))
                 wait += random.uniform(0, 0.05)
-                if wait > self.settings.max_retry_wait or wait >= remaining:
+                if (exc.status not in RETRY_STATUSES or attempt > self.settings.max_retries or remaining <= 0
+                        or wait > self.settings.max_retry_wait or wait >= remaining):
+                    if exc.status in STRUGGLING_STATUSES:
+                        pause = min(MAX_STRUGGLING_PAUSE_S, exc.retry_after if exc.retry_after else STRUGGLING_PAUSE_S)
+                        self._health.mark_down(origin, f"{origin} answered {exc.short()} moments ago; asking again in "
+                                                       "{left} s", pause)
                     raise
                 time.sleep(wait)
 

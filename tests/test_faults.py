@@ -614,3 +614,20 @@ def test_live_mode_shows_bundled_data_only_in_the_documented_sections(live_env, 
     for item in BUNDLED_ONLY:
         assert item.section in readme and item.why in readme, item
         assert item.section in MODE_HELP
+
+
+def test_a_struggling_host_is_asked_once_per_route_and_left_alone_for_its_retry_after(live_env):
+    """Every route answers 503 with Retry-After: 4. The page falls back section by section without
+    queueing behind the host: no route is asked twice, most are not asked at all once the host
+    has said it is struggling, and another session within the wait asks nothing."""
+    live_env.fail_everything(Reply(status=503, json=error_body(503, "overloaded", "provider_overloaded"),
+                                   headers={"Retry-After": "4"}))
+    at = run_app("pages/performance.py")
+    assert not at.exception
+    asked = [(r.path, tuple(sorted((k, tuple(v)) for k, v in r.query.items()))) for r in live_env.requests]
+    assert asked and len(asked) == len(set(asked)), "a route was asked twice in one render"
+    text = page_text(at)
+    assert "HTTP 503" in text and "asking again in" in text and "Snapshot" in text
+    live_env.clear_requests()
+    again = run_app("pages/uptime.py")  # another session, within the Retry-After
+    assert not again.exception and live_env.requests == []

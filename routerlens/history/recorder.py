@@ -71,7 +71,8 @@ def _grouped(failures: list[str], shown: int = 3) -> list[str]:
     by_reason: dict[str, list[str]] = {}
     for line in failures:
         label, _, reason = line.partition(": ")
-        match = re.match(r".* was unreachable moments ago \((.*)\); not retrying yet$", reason)
+        match = (re.match(r".* was unreachable moments ago \((.*)\); not retrying yet$", reason)
+                 or re.match(r".* answered (.*) moments ago; asking again in \d+ s$", reason))
         by_reason.setdefault(match.group(1) if match else reason, []).append(label)
     out = []
     for reason, labels in by_reason.items():
