@@ -4,7 +4,8 @@ import streamlit as st
 
 st.set_page_config(page_title="RouterLens", page_icon="🔭", layout="wide")
 
-from components.context import render_sidebar  # noqa: E402  (set_page_config first)
+from components.context import page_budget_seconds, render_sidebar  # noqa: E402  (set_page_config first)
+from routerlens.service import page_budget  # noqa: E402
 from routerlens.tcp import enable_nodelay_once  # noqa: E402
 
 # Streamlit's server leaves Nagle's algorithm on (see routerlens/tcp.py): every lazy-loaded chunk
@@ -37,5 +38,8 @@ PAGES = {
 }
 
 page = st.navigation(PAGES)
-render_sidebar()
-page.run()
+# One wall-clock budget for the whole render (ROUTERLENS_PAGE_BUDGET): a struggling OpenRouter
+# costs each page at most that long; what is not live by then falls back and says why.
+with page_budget(page_budget_seconds()):
+    render_sidebar()
+    page.run()

@@ -58,6 +58,11 @@ def _secrets() -> dict:
     return plain
 
 
+def page_budget_seconds() -> float:
+    """How long one render may wait for live answers in all (``ROUTERLENS_PAGE_BUDGET``)."""
+    return load_settings(os.environ, _secrets()).page_budget_s
+
+
 def app_secrets() -> dict:
     """The host's string secrets (for settings beyond the key, e.g. the playground's limits)."""
     return _secrets()

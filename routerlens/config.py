@@ -96,6 +96,9 @@ class Settings:
     """The recording's database URL (``None``: no recording is read)."""
     record_live: bool = False
     """Keep what the live pages fetch in the recording (off by default)."""
+    page_budget_s: float = 20.0
+    """How long one page render waits for live answers in all (``ROUTERLENS_PAGE_BUDGET``,
+    default: the total timeout + 5 s); what is not live by then falls back."""
 
     @property
     def site_root(self) -> str:
@@ -159,13 +162,20 @@ def load_settings(
         mode = DataMode.parse(mode_override, mode)
     key_text = _first(key_override, pick("OPENROUTER_API_KEY"))
     timeout = pick("ROUTERLENS_TIMEOUT")
-    kwargs = {}
+    kwargs: dict = {}
     if timeout:
         try:
             total = max(0.5, float(timeout))
             kwargs = {"total_timeout": total, "read_timeout": min(10.0, total), "connect_timeout": min(3.0, total)}
         except ValueError:
             pass
+    kwargs["page_budget_s"] = kwargs.get("total_timeout", Settings.total_timeout) + 5.0
+    try:
+        budget = float(pick("ROUTERLENS_PAGE_BUDGET") or "nan")
+        if budget > 0 and budget != float("inf"):
+            kwargs["page_budget_s"] = budget
+    except ValueError:
+        pass
     from .history.config import history_url, record_live
 
     return Settings(

@@ -32,6 +32,7 @@ routes concurrently.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import functools
 import threading
 import time
@@ -148,6 +149,24 @@ class _CacheItem:
     value: Any
 
 
+_PAGE_BUDGET = threading.local()
+"""Per thread (Streamlit runs each session's script on its own thread): this render's deadline."""
+
+
+@contextlib.contextmanager
+def page_budget(seconds: float | None):
+    """Within this block (one page render, on this thread), live answers are waited for only
+    until ``seconds`` from now; what is not live by then falls back (Auto) or says it ran out of
+    time (Live). A fetch cut short goes on and fills the cache for the next render."""
+    previous = getattr(_PAGE_BUDGET, "until", None), getattr(_PAGE_BUDGET, "seconds", None)
+    _PAGE_BUDGET.until = None if seconds is None else time.monotonic() + seconds
+    _PAGE_BUDGET.seconds = seconds
+    try:
+        yield
+    finally:
+        _PAGE_BUDGET.until, _PAGE_BUDGET.seconds = previous
+
+
 @dataclass
 class DataService:
     settings: Settings
@@ -165,6 +184,7 @@ class DataService:
         self._lock = threading.Lock()
         self._cache: dict[Any, _CacheItem] = {}
         self._history = None
+        self._inflight: dict[LiveRoute, concurrent.futures.Future] = {}
         self.observer: Callable[[LiveRoute, Fetched], None] | None = None
         """Told of every fresh live answer (the optional "record what the pages fetch" setting);
         it must return at once and never raise into a page."""
@@ -450,6 +470,10 @@ class DataService:
     def is_cached(self, route: LiveRoute) -> bool:
         return self._cache_get(("live", route)) is not None
 
+    def _budget_left(self) -> float | None:
+        until = getattr(_PAGE_BUDGET, "until", None)
+        return None if until is None else until - time.monotonic()
+
     def live_get(self, route: LiveRoute) -> Fetched | OpenRouterError:
         """One live route, from the cache when fresh. Never raises."""
         cached = self._cache_get(("live", route))
@@ -457,22 +481,49 @@ class DataService:
             return cached
         if not self.can_send:
             return OpenRouterError("offline mode: live data is switched off", kind="offline")
-        future = self._pool.submit(self._get_first, route)
+        left = self._budget_left()
+        if left is not None and left <= 0:
+            return self._out_of_budget()
+        with self._lock:
+            future = self._inflight.get(route)
+            started = future is None
+            if started:  # one request per route, however many sections (or sessions) wait on it
+                future = self._inflight[route] = self._pool.submit(self._get_first, route)
+        if started:
+            future.add_done_callback(functools.partial(self._landed, route))  # may run at once: not under the lock
         # A hard wall-clock bound on top of the client's own timeouts: even a DNS lookup that
         # hangs (no timeout applies to it) cannot freeze a page.
         bound = self.settings.total_timeout * (1 + len(route.alternates)) + 1.0
         try:
-            result = future.result(timeout=bound)
+            return future.result(timeout=bound if left is None else min(bound, left))
         except concurrent.futures.TimeoutError:
+            if left is not None and left < bound:
+                return self._out_of_budget()  # not cached: the fetch goes on and lands in the cache
             result = OpenRouterError("the server did not answer in time", kind="timeout")
+            self._cache_put(("live", route), result, self.error_ttl)
+            return result
+
+    def _out_of_budget(self) -> OpenRouterError:
+        seconds = getattr(_PAGE_BUDGET, "seconds", None) or 0
+        return OpenRouterError(f"not live within this page's {seconds:g}-second time budget", kind="timeout")
+
+    def _landed(self, route: LiveRoute, future: concurrent.futures.Future) -> None:
+        """A fetch finished (whoever still waits for it): cache it, then forget it as in flight
+        (in that order, so a caller always finds one or the other), then tell the observer."""
+        try:
+            result = future.result()
+        except Exception as exc:  # noqa: BLE001 - _get_first returns errors; this is a bug guard
+            result = OpenRouterError(f"the request failed ({exc.__class__.__name__})", kind="network")
         ttl = self.error_ttl if isinstance(result, OpenRouterError) else (self.ttl or route.ttl)
         self._cache_put(("live", route), result, ttl)
+        with self._lock:
+            if self._inflight.get(route) is future:
+                del self._inflight[route]
         if self.observer is not None and isinstance(result, Fetched):
             try:
                 self.observer(route, result)
             except Exception:  # noqa: BLE001 - keeping a copy must never cost a page its data
                 pass
-        return result
 
     def _get_first(self, route: LiveRoute) -> Fetched | OpenRouterError:
         result: Fetched | OpenRouterError = OpenRouterError("no route tried", kind="network")

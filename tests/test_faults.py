@@ -631,3 +631,35 @@ def test_a_struggling_host_is_asked_once_per_route_and_left_alone_for_its_retry_
     live_env.clear_requests()
     again = run_app("pages/uptime.py")  # another session, within the Retry-After
     assert not again.exception and live_env.requests == []
+
+
+@pytest.mark.parametrize("mode", ["auto", "live"])
+def test_a_page_has_a_deadline_when_every_route_hangs(live_env, monkeypatch, mode):
+    """Every route holds its answer back for 30 s. With a 2-second page budget the page (run
+    through app.py, which holds the budget) finishes well inside AppTest's own 20-second limit,
+    which would fail the test: what is not live by the deadline falls back in Auto and says it
+    ran out of time in Live."""
+    monkeypatch.setenv("ROUTERLENS_DATA_MODE", mode)
+    monkeypatch.setenv("ROUTERLENS_PAGE_BUDGET", "2")
+    monkeypatch.setenv("ROUTERLENS_TIMEOUT", "60")
+    live_env.fail_everything(Reply(delay=30.0, json={"data": []}))
+    at = run_app(timeout=20)  # AppTest's switch_page runs a page file alone, outside app.py
+    assert not at.exception
+    text = page_text(at)
+    assert "time budget" in text
+    if mode == "auto":
+        assert "Snapshot · as of" in text
+
+
+def test_one_route_is_fetched_once_however_many_wait_for_it(fake):
+    """Sections (or sessions) asking for the same route while it is in flight share one request."""
+    import concurrent.futures as cf
+
+    fake.set(MODELS, Reply(delay=0.5, json=fake.routes[("GET", MODELS)].json))
+    service = service_for(fake.base_url)
+    from routerlens import routes as _routes
+
+    with cf.ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: service.live_get(_routes.models()), range(8)))
+    assert all(not isinstance(r, OpenRouterError) for r in results)
+    assert len(fake.requests_to(MODELS)) == 1

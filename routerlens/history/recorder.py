@@ -135,7 +135,7 @@ class Recorder:
                 finished, _ = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
                 for future in finished:
                     job = pending.pop(future)
-                    payload = self._write_job(job, result)
+                    payload = self._write_fetched(job, future.result(), result)
                     done += 1
                     if job.label.startswith("stats/endpoint ") and payload is not None:
                         for extra in self._hourly_jobs(job, payload):
@@ -167,9 +167,6 @@ class Recorder:
                                    failures=result.failures, finished_at=self._now())
         except HistoryError:
             pass  # the rows are written; only the pass log line is missing
-
-    def _write_job(self, job: _Job, result: PassResult) -> Any:
-        return self._write_fetched(job, self.service.live_get(job.route), result)
 
     def _write_fetched(self, job: _Job, fetched: Fetched | OpenRouterError, result: PassResult) -> Any:
         """Write one route's answer in its own transaction; the payload when written."""
