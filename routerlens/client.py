@@ -36,8 +36,9 @@ from .provenance import utcnow
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 522, 524, 529})
 MAX_BODY_BYTES = 64 * 1024 * 1024
 UNREACHABLE_COOLDOWN_S = 20.0
-STRUGGLING_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 522, 524, 529})
-"""Answers that say the host (not the request) is in trouble."""
+STRUGGLING_STATUSES = frozenset({429, 503, 529})
+"""Answers that say the host (not just this request) is overloaded or rate-limiting; any other
+429/5xx counts too when it carries a ``Retry-After``. A bare 500 on one route pauses nothing."""
 STRUGGLING_PAUSE_S = 10.0
 """How long a struggling host is left alone when it gives no ``Retry-After``."""
 MAX_STRUGGLING_PAUSE_S = 120.0
@@ -237,7 +238,7 @@ class OpenRouterClient:
                 wait += random.uniform(0, 0.05)
                 if (exc.status not in RETRY_STATUSES or attempt > self.settings.max_retries or remaining <= 0
                         or wait > self.settings.max_retry_wait or wait >= remaining):
-                    if exc.status in STRUGGLING_STATUSES:
+                    if exc.status in STRUGGLING_STATUSES or (exc.retry_after is not None and exc.status in RETRY_STATUSES):
                         pause = min(MAX_STRUGGLING_PAUSE_S, exc.retry_after if exc.retry_after else STRUGGLING_PAUSE_S)
                         self._health.mark_down(origin, f"{origin} answered {exc.short()} moments ago; asking again in "
                                                        "{left} s", pause)
