@@ -4,7 +4,7 @@ import streamlit as st
 
 st.set_page_config(page_title="RouterLens", page_icon="🔭", layout="wide")
 
-from components.context import page_budget_seconds, render_sidebar  # noqa: E402  (set_page_config first)
+from components.context import page_budget_seconds, render_sidebar, waiting_notice  # noqa: E402
 from routerlens.service import page_budget  # noqa: E402
 from routerlens.tcp import enable_nodelay_once  # noqa: E402
 
@@ -39,7 +39,8 @@ PAGES = {
 
 page = st.navigation(PAGES)
 # One wall-clock budget for the whole render (ROUTERLENS_PAGE_BUDGET): a struggling OpenRouter
-# costs each page at most that long; what is not live by then falls back and says why.
-with page_budget(page_budget_seconds()):
+# costs each page at most that long; what is not live by then falls back and says why. While it
+# waits, the top of the page says for what.
+with page_budget(page_budget_seconds(), waiting=waiting_notice()):
     render_sidebar()
     page.run()

@@ -63,6 +63,20 @@ def page_budget_seconds() -> float:
     return load_settings(os.environ, _secrets()).page_budget_s
 
 
+def waiting_notice():
+    """A place at the top of the page that says what a slow render is waiting for (filled by the
+    data service while a live answer keeps the page waiting, emptied when it arrives)."""
+    slot = st.empty()
+
+    def show(text: str | None) -> None:
+        if text:
+            slot.info(text, icon=":material/hourglass_top:")
+        else:
+            slot.empty()
+
+    return show
+
+
 def app_secrets() -> dict:
     """The host's string secrets (for settings beyond the key, e.g. the playground's limits)."""
     return _secrets()

@@ -132,6 +132,7 @@ class _HostHealth:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._down_until: dict[str, tuple[float, str]] = {}
+        self._trouble: dict[str, tuple[float, str]] = {}
 
     def check(self, origin: str) -> str | None:
         """Why the host is being left alone (``{left}`` in it is filled in with the seconds to
@@ -151,6 +152,17 @@ class _HostHealth:
     def mark_up(self, origin: str) -> None:
         with self._lock:
             self._down_until.pop(origin, None)
+            self._trouble.pop(origin, None)
+
+    def note_trouble(self, origin: str, text: str) -> None:
+        """What the host last did wrong while a request is being retried (for "waiting for…")."""
+        with self._lock:
+            self._trouble[origin] = (time.monotonic(), text)
+
+    def trouble(self, origin: str, within: float = 30.0) -> str | None:
+        with self._lock:
+            entry = self._trouble.get(origin)
+        return entry[1] if entry and time.monotonic() - entry[0] < within else None
 
 
 class OpenRouterClient:
@@ -199,6 +211,10 @@ class OpenRouterClient:
     def close(self) -> None:
         self._http.close()
 
+    def trouble(self) -> str | None:
+        """What OpenRouter last did wrong while a request is being retried, if recently."""
+        return self._health.trouble(self._origin)
+
     # -- requests ------------------------------------------------------------------------------
 
     def get_json(self, path: str, params: Mapping[str, Any] | None = None, *, site: bool = False,
@@ -243,6 +259,7 @@ class OpenRouterClient:
                         self._health.mark_down(origin, f"{origin} answered {exc.short()} moments ago; asking again in "
                                                        "{left} s", pause)
                     raise
+                self._health.note_trouble(origin, f"it answered {exc.short()}; retrying in {wait:.0f} s")
                 time.sleep(wait)
 
     def _once(self, method, url, *, params, headers, json_body, deadline) -> tuple[bytes, httpx.Headers]:

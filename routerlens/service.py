@@ -154,17 +154,28 @@ _PAGE_BUDGET = threading.local()
 
 
 @contextlib.contextmanager
-def page_budget(seconds: float | None):
+def page_budget(seconds: float | None, *, waiting: Callable[[str | None], None] | None = None):
     """Within this block (one page render, on this thread), live answers are waited for only
     until ``seconds`` from now; what is not live by then falls back (Auto) or says it ran out of
-    time (Live). A fetch cut short goes on and fills the cache for the next render."""
-    previous = getattr(_PAGE_BUDGET, "until", None), getattr(_PAGE_BUDGET, "seconds", None)
+    time (Live). A fetch cut short goes on and fills the cache for the next render.
+
+    ``waiting(text)`` is told, on this thread, when an answer keeps the page waiting longer than
+    :data:`WAIT_NOTICE_S` ("Waiting for OpenRouter: GET /api/v1/models… (it answered HTTP 503;
+    retrying)"), and ``waiting(None)`` when the wait is over, so the page can say what it waits
+    for instead of showing a blank body."""
+    previous = (getattr(_PAGE_BUDGET, "until", None), getattr(_PAGE_BUDGET, "seconds", None),
+                getattr(_PAGE_BUDGET, "waiting", None))
     _PAGE_BUDGET.until = None if seconds is None else time.monotonic() + seconds
     _PAGE_BUDGET.seconds = seconds
+    _PAGE_BUDGET.waiting = waiting
     try:
         yield
     finally:
-        _PAGE_BUDGET.until, _PAGE_BUDGET.seconds = previous
+        _PAGE_BUDGET.until, _PAGE_BUDGET.seconds, _PAGE_BUDGET.waiting = previous
+
+
+WAIT_NOTICE_S = 0.6
+"""A live answer slower than this is announced to the page (shorter waits would only flicker)."""
 
 
 @dataclass
@@ -494,8 +505,20 @@ class DataService:
         # A hard wall-clock bound on top of the client's own timeouts: even a DNS lookup that
         # hangs (no timeout applies to it) cannot freeze a page.
         bound = self.settings.total_timeout * (1 + len(route.alternates)) + 1.0
+        limit = bound if left is None else min(bound, left)
+        waiting = getattr(_PAGE_BUDGET, "waiting", None)
         try:
-            return future.result(timeout=bound if left is None else min(bound, left))
+            if waiting is None or limit <= WAIT_NOTICE_S:
+                return future.result(timeout=limit)
+            try:
+                return future.result(timeout=WAIT_NOTICE_S)
+            except concurrent.futures.TimeoutError:
+                trouble = self.client.trouble() if self.client is not None else None
+                waiting(f"Waiting for OpenRouter: {route.label()}…" + (f" ({trouble})" if trouble else ""))
+                try:
+                    return future.result(timeout=limit - WAIT_NOTICE_S)
+                finally:
+                    waiting(None)
         except concurrent.futures.TimeoutError:
             if left is not None and left < bound:
                 return self._out_of_budget()  # not cached: the fetch goes on and lands in the cache

@@ -663,3 +663,22 @@ def test_one_route_is_fetched_once_however_many_wait_for_it(fake):
         results = list(pool.map(lambda _: service.live_get(_routes.models()), range(8)))
     assert all(not isinstance(r, OpenRouterError) for r in results)
     assert len(fake.requests_to(MODELS)) == 1
+
+
+def test_a_slow_answer_is_announced_while_the_page_waits(fake):
+    """Past a short wait, the page is told what it waits for (and what the host last did wrong
+    while being retried); a fast answer is never announced."""
+    from routerlens import routes as _routes
+    from routerlens.service import page_budget
+
+    said: list = []
+    fake.queue(MODELS, Reply(status=503, json=error_body(503, "overloaded", "provider_overloaded"),
+                             headers={"Retry-After": "1"}))
+    service = service_for(fake.base_url)
+    with page_budget(10, waiting=said.append):
+        result = service.live_get(_routes.models())
+        service.live_get(_routes.providers())  # fast: no notice
+    assert not isinstance(result, OpenRouterError)
+    assert said[0].startswith("Waiting for OpenRouter: GET /api/v1/models")
+    assert "it answered HTTP 503: overloaded; retrying in 1 s" in said[0]
+    assert said[1:] == [None]
