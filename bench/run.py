@@ -536,6 +536,43 @@ def bench_load(browser, sessions: int, seconds: float) -> dict:
             "rss_growth_during_run_mb": samples[-1] - samples[1] if len(samples) > 1 else 0.0}
 
 
+# -- 7. page deadlines: every page under a struggling OpenRouter, Auto and Live -----------------------
+
+DEADLINE_BUDGET_S = 5.0
+DEADLINE_SCENARIOS = {
+    "503 Retry-After 4": lambda: Reply(status=503, json={"error": {"code": 503, "message": "overloaded"}},
+                                       headers={"Retry-After": "4"}),
+    "429 Retry-After 4": lambda: Reply(status=429, json={"error": {"code": 429, "message": "rate limited"}},
+                                       headers={"Retry-After": "4"}),
+    "answers held 30 s": lambda: Reply(delay=30.0, json={"data": []}),
+}
+
+
+def bench_deadlines(browser) -> dict:
+    """Each page opened fresh while every route fails one way, with a 5-second page budget: the
+    slowest full render per scenario and mode, against the budget + 2 s the issue allows."""
+    out: dict = {"budget_s": DEADLINE_BUDGET_S, "scenarios": {}}
+    for scenario, reply in DEADLINE_SCENARIOS.items():
+        for mode in ("auto", "live"):
+            fake = FakeOpenRouter().start()
+            try:
+                fake.fail_everything(reply())
+                env = app_env(base_url=fake.base_url, offline=False,
+                              extra={"ROUTERLENS_DATA_MODE": mode, "ROUTERLENS_PAGE_BUDGET": str(DEADLINE_BUDGET_S),
+                                     "ROUTERLENS_TIMEOUT": "15"})
+                with StreamlitServer(env=env) as app:
+                    load_once(browser, app.url)  # the process's first run (imports, snapshot) is not a deadline
+                    times = {}
+                    for info in registered_pages():
+                        times[info.name] = load_once(browser, f"{app.url}/{info.url_path}") / 1000
+                    out["scenarios"][f"{scenario} · {mode}"] = {"slowest_s": max(times.values()),
+                                                               "slowest_page": max(times, key=times.get),
+                                                               "pages": times}
+            finally:
+                fake.stop()
+    return out
+
+
 # -- report -----------------------------------------------------------------------------------------
 
 
@@ -611,6 +648,15 @@ def markdown(results: dict) -> str:
         "no errors, bounded memory | "
         f"{'ERRORS' if any(ld[k] for k in ('exceptions', 'console_errors', 'disconnected', 'server_tracebacks')) else 'ok'} |",
     ]
+    dl = results.get("deadlines")
+    if dl:
+        limit = dl["budget_s"] + 2
+        lines += ["", f"**Page deadlines** (every page opened fresh while every route fails one way; page budget "
+                      f"{dl['budget_s']:g} s, so each page must be fully rendered within {limit:g} s)", "",
+                  "| scenario · mode | slowest page | its full render | verdict |", "|---|---|---|---|"]
+        for name, row in dl["scenarios"].items():
+            lines.append(f"| {name} | {row['slowest_page']} | {row['slowest_s']:.1f} s | "
+                         f"{verdict(row['slowest_s'], limit)} |")
     return "\n".join(lines)
 
 
@@ -636,7 +682,7 @@ def main() -> None:
                  ("history_page", lambda: bench_history_page(browser, loads)), ("memory", lambda: bench_memory(browser)),
                  ("rerun", lambda: bench_rerun(browser, rounds)), ("playground", lambda: bench_playground(browser, rounds)),
                  ("refresh", lambda: bench_refresh(rounds)), ("recorder", lambda: bench_recorder(rounds)),
-                 ("load", lambda: bench_load(browser, 20, load_s))]
+                 ("load", lambda: bench_load(browser, 20, load_s)), ("deadlines", lambda: bench_deadlines(browser))]
         for name, step in steps:
             began = time.perf_counter()
             results[name] = step()
