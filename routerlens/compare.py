@@ -36,7 +36,7 @@ from .parse import to_float
 from .pricing import blended_per_m
 from .provenance import Provenance, Sourced
 from .schema import Model
-from .service import DataService
+from .service import DataService, under_page_budget
 
 MAX_MODELS = 4
 """The current model plus up to three others."""
@@ -328,7 +328,7 @@ def columns_for(service: DataService, ids: Sequence[str], *, provider_list=None)
     lists: list = [None] * len(ids)
     if provider_list is not None and ids:
         with concurrent.futures.ThreadPoolExecutor(max_workers=len(ids), thread_name_prefix="routerlens-compare") as pool:
-            lists = list(pool.map(lambda model_id: provider_list(service, model_id), ids))
+            lists = list(pool.map(under_page_budget(lambda model_id: provider_list(service, model_id)), ids))
     return [Column(model_id, model, providers) for model_id, model, providers in zip(ids, models, lists)]
 
 

@@ -89,7 +89,9 @@ class Settings:
     read_timeout: float = 10.0
     total_timeout: float = 15.0
     max_retries: int = 2
-    max_retry_wait: float = 5.0
+    max_retry_wait: float = 1.0
+    """A longer ``Retry-After`` is not waited out inside a page render: the host is left alone
+    for it instead (see the client), and the page falls back at once."""
     app_url: str = APP_URL
     app_title: str = APP_TITLE
     history_url: str | None = None

@@ -174,6 +174,21 @@ def page_budget(seconds: float | None, *, waiting: Callable[[str | None], None] 
         _PAGE_BUDGET.until, _PAGE_BUDGET.seconds, _PAGE_BUDGET.waiting = previous
 
 
+def under_page_budget(fn: Callable[..., T]) -> Callable[..., T]:
+    """``fn`` wrapped to run under the calling thread's page budget, for worker threads a page
+    starts (the "waiting" notice stays with the page's own thread)."""
+    until, seconds = getattr(_PAGE_BUDGET, "until", None), getattr(_PAGE_BUDGET, "seconds", None)
+
+    def run(*args, **kwargs):
+        _PAGE_BUDGET.until, _PAGE_BUDGET.seconds, _PAGE_BUDGET.waiting = until, seconds, None
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _PAGE_BUDGET.until = _PAGE_BUDGET.seconds = None
+
+    return run
+
+
 WAIT_NOTICE_S = 0.6
 """A live answer slower than this is announced to the page (shorter waits would only flicker)."""
 
