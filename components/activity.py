@@ -106,8 +106,8 @@ def daily_activity_panel(days: Sourced[list[ActivityDay]], *, key: str) -> None:
             return
         label = "Simulated · " if simulated else ""
         summary = summarize(days.value)
-        window = f"{summary.first.isoformat()} → {summary.last.isoformat()} ({summary.days} days"
-        window += f"; {summary.missing} without data)" if summary.missing else ")"
+        window = f"{summary.first.isoformat()} → {summary.last.isoformat()} ({summary.days + summary.missing} days"
+        window += f", {summary.missing} without data)" if summary.missing else ")"
         cards = [
             dict(label=f"{label}Total tokens", value=fmt.tokens(summary.total), caption=window),
             dict(label=f"{label}Average per day", value=fmt.tokens(summary.daily_mean),

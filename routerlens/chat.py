@@ -225,6 +225,10 @@ def describe_failure(error: OpenRouterError) -> ChatFailure:
                        "Press **Retry last turn**.", detail=detail, status=status)
 
 
+STOPPED = ChatFailure("stopped", "Stopped before the answer was complete.", "Press **Retry last turn** to ask again.")
+"""The page went away, Stop was pressed, or the reader stopped reading mid-answer."""
+
+
 def cut_failure(got_text: bool) -> ChatFailure:
     arrived = "The text that arrived is shown above. " if got_text else ""
     return ChatFailure("cut", "The stream was cut off before the end (no [DONE] arrived).",
@@ -282,8 +286,8 @@ def context_turns(turns: list[Turn]) -> list[int]:
         if turn.role == "user":
             waiting = index  # an earlier question still waiting here got no answer: left out
             continue
-        answered = turn.text and (turn.result is None or turn.result.ok or turn.result.text)
-        if waiting is not None and (answered or (turn.result is not None and turn.result.ok)):
+        answered = bool(turn.text) or (turn.result is not None and turn.result.ok)
+        if waiting is not None and answered:
             kept += [waiting, index]
         waiting = None
     if waiting is not None and waiting == len(turns) - 1:
@@ -349,8 +353,7 @@ class ChatStream:
     def _overdue(self) -> ChatFailure | None:
         limits, now = self.limits, self.clock()
         if self.cancelled is not None and self.cancelled():
-            return ChatFailure("stopped", "Stopped before the answer was complete.",
-                               "Press **Retry last turn** to ask again.")
+            return STOPPED
         if self.result.ttft_s is None and now - self._started > limits.first_token_s:
             return ChatFailure("timeout", f"No first token within {limits.first_token_s:g} s.",
                                "The provider may be overloaded: press **Retry last turn**, or choose **Nitro** (the "
@@ -410,8 +413,7 @@ class ChatStream:
                 result.failure = describe_failure(OpenRouterError(
                     f"the connection closed without an answer ({exc.__class__.__name__})", kind="network"))
         except GeneratorExit:
-            self._aborted = self._aborted or ChatFailure("stopped", "Stopped before the answer was complete.",
-                                                         "Press **Retry last turn** to ask again.")
+            self._aborted = self._aborted or STOPPED
             result.failure = result.failure or self._aborted
             raise
         finally:
