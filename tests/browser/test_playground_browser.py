@@ -39,9 +39,17 @@ def playground(browser_page, chat_server):
     return page, watch
 
 
+def _wait_send_ready(page) -> None:
+    """The chat input takes Enter only once its attachments have finished uploading (the file
+    chip shows before that): wait for the send button to be enabled."""
+    page.wait_for_function("() => { const b = document.querySelector('[data-testid=stChatInputSubmitButton]');"
+                           " return b && !b.disabled; }")
+
+
 def _send(page, text: str) -> None:
     reset_render_signal(page)
     page.locator(CHAT_BOX).fill(text)
+    _wait_send_ready(page)
     page.locator(CHAT_BOX).press("Enter")
     page.wait_for_function("() => document.querySelectorAll('[data-testid=stChatMessage]').length >= 2")
     wait_rendered(page)
@@ -112,6 +120,7 @@ def test_a_refused_attachment_stops_the_send_and_says_why(playground, session_fa
     page.wait_for_function("() => document.querySelector('[data-testid=stChatInput]').innerText.includes('logo.svg')")
     reset_render_signal(page)
     page.locator(CHAT_BOX).fill("Describe this logo")
+    _wait_send_ready(page)
     page.locator(CHAT_BOX).press("Enter")
     page.wait_for_function("() => document.querySelector('[data-testid=stMain]').innerText.includes('Not sent')")
     wait_rendered(page)
