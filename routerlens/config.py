@@ -99,8 +99,9 @@ class Settings:
     record_live: bool = False
     """Keep what the live pages fetch in the recording (off by default)."""
     page_budget_s: float = 20.0
-    """How long one page render waits for live answers in all (``ROUTERLENS_PAGE_BUDGET``,
-    default: the total timeout + 5 s); what is not live by then falls back."""
+    """How long one whole page render may take while it waits for live answers
+    (``ROUTERLENS_PAGE_BUDGET``, default: the total timeout + 5 s); waiting ends early enough to
+    draw (``service.draw_allowance``), and what is not live by then falls back."""
 
     @property
     def site_root(self) -> str:

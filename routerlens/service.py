@@ -149,6 +149,7 @@ class _CacheItem:
     value: Any
 
 
+DRAW_ALLOWANCE_MAX_S = 1.5
 _PAGE_BUDGET = threading.local()
 """Per thread (Streamlit runs each session's script on its own thread): this render's deadline."""
 
@@ -156,8 +157,9 @@ _PAGE_BUDGET = threading.local()
 @contextlib.contextmanager
 def page_budget(seconds: float | None, *, waiting: Callable[[str | None], None] | None = None):
     """Within this block (one page render, on this thread), live answers are waited for only
-    until ``seconds`` from now; what is not live by then falls back (Auto) or says it ran out of
-    time (Live). A fetch cut short goes on and fills the cache for the next render.
+    until ``seconds`` from now, less the time kept for drawing (:func:`draw_allowance`); what is
+    not live by then falls back (Auto) or says it ran out of time (Live). A fetch cut short goes
+    on and fills the cache for the next render.
 
     ``waiting(text)`` is told, on this thread, when an answer keeps the page waiting longer than
     :data:`WAIT_NOTICE_S` ("Waiting for OpenRouter: GET /api/v1/models… (it answered HTTP 503;
@@ -165,13 +167,20 @@ def page_budget(seconds: float | None, *, waiting: Callable[[str | None], None] 
     for instead of showing a blank body."""
     previous = (getattr(_PAGE_BUDGET, "until", None), getattr(_PAGE_BUDGET, "seconds", None),
                 getattr(_PAGE_BUDGET, "waiting", None))
-    _PAGE_BUDGET.until = None if seconds is None else time.monotonic() + seconds
+    _PAGE_BUDGET.until = None if seconds is None else time.monotonic() + seconds - draw_allowance(seconds)
     _PAGE_BUDGET.seconds = seconds
     _PAGE_BUDGET.waiting = waiting
     try:
         yield
     finally:
         _PAGE_BUDGET.until, _PAGE_BUDGET.seconds, _PAGE_BUDGET.waiting = previous
+
+
+def draw_allowance(seconds: float) -> float:
+    """The part of a page budget kept for drawing what the page falls back to: the budget is for
+    the whole page, so waiting for live answers ends this much earlier (a quarter of the budget,
+    at most :data:`DRAW_ALLOWANCE_MAX_S`). A page that falls back draws in about a second."""
+    return min(DRAW_ALLOWANCE_MAX_S, max(0.0, seconds) * 0.25)
 
 
 def under_page_budget(fn: Callable[..., T]) -> Callable[..., T]:
