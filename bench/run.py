@@ -536,6 +536,21 @@ def bench_load(browser, sessions: int, seconds: float) -> dict:
             "rss_growth_during_run_mb": samples[-1] - samples[1] if len(samples) > 1 else 0.0}
 
 
+# -- 6b. load and faults together: bench/load_faults.py -----------------------------------------------
+
+
+def bench_load_faults(sessions: int, streaming: int, seconds: float) -> dict:
+    """Its own browser and event loop (Playwright's async API drives the sessions in parallel), in
+    a thread of its own: the sync API's loop in this one must not host a second."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bench.load_faults import run
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run(sessions, streaming, seconds, phase_s=6.0, timeout_s=180.0)).result()
+
+
 # -- 7. page deadlines: every page under a struggling OpenRouter, Auto and Live -----------------------
 
 DEADLINE_BUDGET_S = 5.0
@@ -651,6 +666,10 @@ def markdown(results: dict) -> str:
         "no errors, bounded memory | "
         f"{'ERRORS' if any(ld[k] for k in ('exceptions', 'console_errors', 'disconnected', 'server_tracebacks')) else 'ok'} |",
     ]
+    if results.get("load_faults"):
+        from bench.load_faults import markdown as load_faults_row
+
+        lines.append(load_faults_row(results["load_faults"]))
     dl = results.get("deadlines")
     if dl:
         limit = dl["budget_s"] + 2
@@ -685,7 +704,8 @@ def main() -> None:
                  ("history_page", lambda: bench_history_page(browser, loads)), ("memory", lambda: bench_memory(browser)),
                  ("rerun", lambda: bench_rerun(browser, rounds)), ("playground", lambda: bench_playground(browser, rounds)),
                  ("refresh", lambda: bench_refresh(rounds)), ("recorder", lambda: bench_recorder(rounds)),
-                 ("load", lambda: bench_load(browser, 20, load_s)), ("deadlines", lambda: bench_deadlines(browser))]
+                 ("load", lambda: bench_load(browser, 20, load_s)), ("deadlines", lambda: bench_deadlines(browser)),
+                 ("load_faults", lambda: bench_load_faults(*((8, 3, 20.0) if args.quick else (50, 10, 60.0))))]
         for name, step in steps:
             began = time.perf_counter()
             results[name] = step()

@@ -1,0 +1,416 @@
+"""Load and faults together: many sessions while the loopback OpenRouter keeps changing its mind.
+
+    python -m bench.load_faults                                   # 50 sessions, 10 streaming, 60 s
+    python -m bench.load_faults --sessions 8 --streaming 3 --seconds 20
+
+One Streamlit server in Auto mode, with a host key shared for the playground, against the
+loopback OpenRouter (tests/fakeserver.py). While the sessions run, the server cycles through
+phases: every route answers normally, then everything answers 429 (``Retry-After: 2``), normally
+again, then 503 (``Retry-After: 2``), and so on.
+
+Visitors arrive over 20 seconds (not all in one instant); the hold starts once every one of them
+has a page on screen, and the phases start with it.
+
+* **Browsing sessions** open the registered pages in turn, each after a reader's pause (8 s), and
+  wait for the full render (the render-finished signal of tests/browser/harness.py).
+* **Streaming sessions** send playground prompts one after another; an answer streams for about
+  two seconds. A turn that fails (the 429/503 phases reach the chat route too) is retried with
+  "Retry last turn" until it is answered.
+
+At the end the server is put back to normal and every session must still answer: a browsing
+session renders its page once more, a streaming session gets one more answer. Then the
+conversation on screen is checked against what was sent: every prompt once, in order, each with
+its own answer (no lost message). Exceptions on screen, console errors, server tracebacks and the
+server's memory (sampled every second) are reported.
+
+Everything is driven from one asyncio loop (Playwright's async API), so 50 sessions wait in
+parallel without 50 threads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.browser.harness import (  # noqa: E402
+    CHROMIUM_ARGS,
+    RENDER_DONE_JS,
+    STABLE_MS,
+    VIEWPORT,
+    PageWatch,
+    StreamlitServer,
+    app_env,
+    chromium_executable,
+    registered_pages,
+)
+from tests.fakeserver import FakeOpenRouter, Reply, error_body  # noqa: E402
+
+KEY = "sk-or-v1-LOAD-NOT-A-REAL-KEY"
+CHAT_PATH = "/api/v1/chat/completions"
+PHASES = ("normal", "429", "normal", "503")
+FILLER = " ".join(["lorem"] * 40)  # an echo of ~45 words: with the chunk delay, a ~2 s stream
+CHUNK_DELAY_S = 0.04
+READ_PAUSE_S = 8.0  # a reader's pause between two pages (the load of people, not of a loop)
+ARRIVAL_S = 20.0  # visitors arrive over this many seconds
+CHAT_BOX = '[data-testid="stChatInputTextArea"]'
+IDLE_JS = "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
+
+# The outcome of the last assistant message: "answered", "failed" (an error box in it) or null
+# while it streams or the script still runs.
+TURN_STATE_JS = """([prompt, runs]) => {
+  const app = document.querySelector('[data-testid=stApp]');
+  if (window.__rlRuns <= runs) return null;  // the rerun this action started has not begun yet
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return null;
+  const messages = Array.from(document.querySelectorAll('[data-testid=stChatMessage]'));
+  const last = messages[messages.length - 1];
+  if (!last || !messages.some(m => m.innerText.includes(prompt))) return null;
+  if (last.innerText.includes('Echo: ' + prompt) && !last.innerText.includes('▌')) return 'answered';
+  if (last.querySelector('[data-testid=stAlert]')) return 'failed';
+  return null;
+}"""
+INPUT_READY_JS = ("() => { const t = document.querySelector('[data-testid=stChatInputTextArea]');"
+                  " return t && !t.disabled; }")
+SEND_READY_JS = ("() => { const b = document.querySelector('[data-testid=stChatInputSubmitButton]');"
+                 " return b && !b.disabled; }")
+# Counts the script runs the page has seen start (a fast rerun can begin and end between two polls).
+RUN_COUNTER_JS = """window.__rlRuns = 0;
+new MutationObserver(changes => { for (const c of changes)
+  if (c.target.getAttribute('data-test-script-state') === 'running') window.__rlRuns++; })
+  .observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});"""
+TRANSCRIPT_JS = "Array.from(document.querySelectorAll('[data-testid=stChatMessage]')).map(m => m.innerText)"
+
+
+class PhasedServer:
+    """The loopback OpenRouter with a phase switcher: normal, 429, normal, 503, … every
+    ``phase_s`` seconds. Streams are slowed so that answers span phase changes."""
+
+    def __init__(self, phase_s: float):
+        self.fake = FakeOpenRouter().start()
+        self.phase_s = phase_s
+        chat = self.fake.routes[("POST", CHAT_PATH)]
+
+        def slow_chat(request):
+            reply = chat(request)
+            if reply.sse is not None:
+                reply.chunk_delay = CHUNK_DELAY_S
+            return reply
+
+        self.fake.set(CHAT_PATH, slow_chat, method="POST")
+        self.normal = dict(self.fake.routes)
+        self.phase = "normal"
+        self.changes: list[tuple[float, str]] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def set_phase(self, phase: str) -> None:
+        with self.fake._lock:
+            self.fake.routes.clear()
+            self.fake.routes.update(self.normal)
+        if phase != "normal":
+            status = int(phase)
+            self.fake.fail_everything(Reply(status=status, headers={"Retry-After": "2"},
+                                            json=error_body(status, "rate limited" if status == 429 else "overloaded")))
+        self.phase = phase
+        self.changes.append((time.monotonic(), phase))
+
+    def cycle(self) -> None:
+        def run():
+            index = 0
+            while not self._stop.wait(self.phase_s):
+                index += 1
+                self.set_phase(PHASES[index % len(PHASES)])
+
+        self._thread = threading.Thread(target=run, name="phase-switcher", daemon=True)
+        self._thread.start()
+
+    def settle(self) -> None:
+        """Stop switching; every route answers normally from now on."""
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+        self.set_phase("normal")
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.fake.stop()
+
+
+@dataclass
+class Session:
+    name: str
+    watch: PageWatch = field(default_factory=PageWatch)
+    renders: list[float] = field(default_factory=list)  # seconds per full render (browsing)
+    sent: list[str] = field(default_factory=list)  # prompts sent (streaming)
+    answers: list[float] = field(default_factory=list)  # seconds from Enter to the final answer
+    retries: int = 0
+    exceptions: int = 0
+    final_s: float | None = None  # the responsiveness check after the run
+    problem: str | None = None
+
+
+async def _rendered(page, timeout_s: float) -> float:
+    start = time.monotonic()
+    await page.wait_for_function(RENDER_DONE_JS, arg=STABLE_MS, polling=100, timeout=timeout_s * 1000)
+    return time.monotonic() - start - STABLE_MS / 1000
+
+
+async def _exceptions(page) -> int:
+    return await page.locator('[data-testid="stException"]').count()
+
+
+async def open_session(session: Session, page, url: str, first_path: str, delay: float, timeout_s: float) -> float:
+    """A visitor arrives (``delay`` seconds after the first) through the app's root, then goes to
+    their first page; returns how long the arrival took to render."""
+    await asyncio.sleep(delay)
+    started = time.monotonic()
+    await page.goto(url, wait_until="commit")
+    await _rendered(page, timeout_s)
+    if first_path:
+        await page.goto(f"{url}/{first_path}", wait_until="commit")
+        await _rendered(page, timeout_s)
+    return time.monotonic() - started
+
+
+async def browse(session: Session, page, url: str, pages: list, offset: int, until: float, timeout_s: float,
+                 read_pause_s: float) -> None:
+    """Read, then open the next page, until the hold ends."""
+    index = offset
+    while True:
+        await asyncio.sleep(read_pause_s)
+        if time.monotonic() >= until:
+            return
+        info = pages[index % len(pages)]
+        index += 1
+        await page.goto(f"{url}/{info.url_path}", wait_until="commit")
+        session.renders.append(await _rendered(page, timeout_s))
+        session.exceptions = max(session.exceptions, await _exceptions(page))
+
+
+async def _turn(session: Session, page, prompt: str, timeout_s: float) -> None:
+    """Send ``prompt`` and wait for its answer, pressing Retry after each failure."""
+    started = time.monotonic()
+    await page.wait_for_function(INPUT_READY_JS, polling=100, timeout=timeout_s * 1000)
+    await page.locator(CHAT_BOX).fill(prompt)
+    await page.wait_for_function(SEND_READY_JS, polling=100, timeout=timeout_s * 1000)
+    runs = await page.evaluate("window.__rlRuns")
+    await page.locator(CHAT_BOX).press("Enter")
+    session.sent.append(prompt)
+    while True:
+        state = await (await page.wait_for_function(TURN_STATE_JS, arg=[prompt, runs], polling=100,
+                                                    timeout=timeout_s * 1000)).json_value()
+        if state == "answered":
+            session.answers.append(time.monotonic() - started)
+            return
+        session.retries += 1
+        runs = await page.evaluate("window.__rlRuns")
+        await page.get_by_role("button", name="Retry last turn").click()
+
+
+async def stream(session: Session, page, number: int, until: float, timeout_s: float) -> None:
+    """Prompt after prompt on the playground until the hold ends."""
+    turn = 0
+    while time.monotonic() < until:
+        await _turn(session, page, f"load s{number} m{turn} {FILLER}", timeout_s)
+        turn += 1
+
+
+def lost_messages(session: Session, transcript: list[str]) -> list[str]:
+    """What the screen lacks of what was sent: each prompt once, in order, each followed by its
+    own answer."""
+    users = [text for text in transcript if "Echo:" not in text]
+    problems = []
+    if len(users) != len(session.sent):
+        problems.append(f"{len(session.sent)} prompts sent, {len(users)} user messages on screen")
+    for index, prompt in enumerate(session.sent):
+        head = prompt.split(" lorem")[0]
+        if not any(head + " lorem" in text and "Echo:" not in text for text in users):
+            problems.append(f"prompt {head!r} missing")
+        elif not any(f"Echo: {head} lorem" in text for text in transcript):
+            problems.append(f"answer to {head!r} missing")
+    return problems
+
+
+async def run(sessions: int, streaming: int, seconds: float, phase_s: float, timeout_s: float, *,
+              arrival_s: float = ARRIVAL_S, read_pause_s: float = READ_PAUSE_S) -> dict:
+    from playwright.async_api import async_playwright
+
+    server = PhasedServer(phase_s)
+    env = app_env(base_url=server.fake.base_url, offline=False, extra={
+        "OPENROUTER_API_KEY": KEY, "ROUTERLENS_SHARED_KEY_PLAYGROUND": "1", "ROUTERLENS_PLAYGROUND_RPM": "100000",
+        "ROUTERLENS_PLAYGROUND_GLOBAL_RPM": "100000", "ROUTERLENS_PLAYGROUND_DAILY_USD": "100000"})
+    pages_info = registered_pages()
+    playground = next(p for p in pages_info if p.path == "pages/playground.py")
+    browsable = [p for p in pages_info if p is not playground]
+    memory: list[tuple[float, float]] = []
+    try:
+        with StreamlitServer(env=env) as app:
+            sampling = threading.Event()
+
+            def sample():
+                while not sampling.wait(1.0):
+                    memory.append((time.monotonic(), app.rss_mb()))
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            rss_start = app.rss_mb()
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(executable_path=chromium_executable(), headless=True,
+                                                           args=CHROMIUM_ARGS)
+                # The process's first run (imports, the snapshot) is not part of the load: warm it
+                # while OpenRouter is well, as a deployed app would be.
+                warm = await browser.new_context(viewport=VIEWPORT)
+                warm_page = await warm.new_page()
+                await warm_page.goto(app.url, wait_until="commit")
+                await _rendered(warm_page, timeout_s)
+                await warm.close()
+                crowd: list[tuple[Session, object]] = []
+                for index in range(sessions):
+                    context = await browser.new_context(viewport=VIEWPORT)
+                    await context.add_init_script(RUN_COUNTER_JS)
+                    page = await context.new_page()
+                    session = Session(f"{'stream' if index < streaming else 'browse'}-{index}")
+                    session.watch.attach(page)
+                    crowd.append((session, page))
+                sampler.start()
+                # Visitors arrive over ARRIVAL_S seconds, not in one instant; the hold starts once
+                # every one of them has their first page on screen.
+                gap = arrival_s / max(1, sessions - 1)
+                opening = time.monotonic()
+                arrivals = await asyncio.gather(*(
+                    open_session(s, p, app.url, playground.url_path if i < streaming
+                                 else browsable[i % len(browsable)].url_path, i * gap, timeout_s)
+                    for i, (s, p) in enumerate(crowd)), return_exceptions=True)
+                _note_problems(crowd, arrivals)
+                all_open_s = time.monotonic() - opening
+                began = time.monotonic()
+                until = began + seconds
+                server.cycle()
+                tasks = [stream(s, p, i, until, timeout_s) if i < streaming
+                         else browse(s, p, app.url, browsable, i + 1, until, timeout_s, read_pause_s)
+                         for i, (s, p) in enumerate(crowd)]
+                _note_problems(crowd, await asyncio.gather(*tasks, return_exceptions=True))
+                ran_s = time.monotonic() - began
+                server.settle()
+
+                async def final(index: int, session: Session, page) -> None:
+                    started = time.monotonic()
+                    try:
+                        if index < streaming:
+                            await _turn(session, page, f"load s{index} final {FILLER}", timeout_s)
+                        else:
+                            await page.reload(wait_until="commit")
+                            await _rendered(page, timeout_s)
+                        session.final_s = time.monotonic() - started
+                        session.exceptions = max(session.exceptions, await _exceptions(page))
+                    except Exception as exc:  # noqa: BLE001 - reported, not raised
+                        session.problem = session.problem or f"final check: {type(exc).__name__}: {exc}"[:200]
+
+                await asyncio.gather(*(final(i, s, p) for i, (s, p) in enumerate(crowd)))
+                lost = {}
+                for index, (session, page) in enumerate(crowd[:streaming]):
+                    problems = lost_messages(session, await page.evaluate(TRANSCRIPT_JS))
+                    if problems:
+                        lost[session.name] = problems
+                rss_sessions_open = app.rss_mb()
+                await browser.close()
+            sampling.set()
+            sampler.join()
+            log = app.log_text()
+            peak = app.peak_rss_mb()
+    finally:
+        server.stop()
+    browsers = [s for s, _ in crowd[streaming:]]
+    streamers = [s for s, _ in crowd[:streaming]]
+    renders = sorted(r for s in browsers for r in s.renders)
+    answers = sorted(a for s in streamers for a in s.answers)
+    rss = [m for _, m in memory]
+    return {
+        "sessions": sessions, "streaming": streaming, "seconds": seconds, "ran_s": round(ran_s, 1),
+        "arrival_s": arrival_s, "read_pause_s": read_pause_s, "all_open_s": round(all_open_s, 1),
+        "slowest_arrival_s": _q(sorted(a for a in arrivals if isinstance(a, float)), 1.0),
+        "phase_s": phase_s, "phases": [phase for _, phase in server.changes],
+        "page_renders": len(renders), "render_p50_s": _q(renders, 0.5), "render_max_s": _q(renders, 1.0),
+        "prompts_sent": sum(len(s.sent) for s in streamers), "answers": len(answers), "retries": sum(s.retries for s in streamers),
+        "answer_p50_s": _q(answers, 0.5), "answer_max_s": _q(answers, 1.0),
+        "final_check_max_s": max((s.final_s for s, _ in crowd if s.final_s is not None), default=None),
+        "unresponsive": [s.name for s, _ in crowd if s.final_s is None],
+        "problems": {s.name: s.problem for s, _ in crowd if s.problem},
+        "lost_messages": lost,
+        "exceptions": sum(s.exceptions for s, _ in crowd),
+        "console_errors": sum(len(s.watch.console_errors) for s, _ in crowd),
+        "console_error_samples": sorted({e[:160] for s, _ in crowd for e in s.watch.console_errors})[:5],
+        "server_tracebacks": log.count("Traceback"),
+        "rss_start_mb": round(rss_start), "rss_peak_mb": round(peak), "rss_end_sessions_open_mb": round(rss_sessions_open),
+        "rss_first_quarter_max_mb": round(max(rss[: max(1, len(rss) // 4)], default=0)),
+        "rss_last_quarter_max_mb": round(max(rss[-max(1, len(rss) // 4):], default=0)),
+        "chat_requests": len(server.fake.requests_to(CHAT_PATH, "POST")),
+    }
+
+
+def _note_problems(crowd: list, outcomes: list) -> None:
+    for (session, _), outcome in zip(crowd, outcomes):
+        if isinstance(outcome, BaseException) and session.problem is None:
+            session.problem = f"{type(outcome).__name__}: {str(outcome).splitlines()[0][:200]}"
+
+
+def _q(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    return round(values[min(len(values) - 1, int(q * (len(values) - 1) + 0.5))], 2)
+
+
+def verdict(result: dict) -> list[str]:
+    """What went wrong, in words (empty when the run is clean)."""
+    wrong = []
+    for key in ("exceptions", "console_errors", "server_tracebacks"):
+        if result[key]:
+            wrong.append(f"{result[key]} {key.replace('_', ' ')}")
+    if result["unresponsive"]:
+        wrong.append(f"unresponsive at the end: {', '.join(result['unresponsive'])}")
+    if result["problems"]:
+        wrong.append(f"session problems: {result['problems']}")
+    if result["lost_messages"]:
+        wrong.append(f"lost messages: {result['lost_messages']}")
+    return wrong
+
+
+def markdown(result: dict) -> str:
+    wrong = verdict(result)
+    return (f"| load with faults: {result['sessions']} sessions ({result['streaming']} streaming playground answers) "
+            f"arriving over {result['arrival_s']:g} s (all on screen after {result['all_open_s']} s), held "
+            f"{result['seconds']:.0f} s while OpenRouter cycles normal → 429 → normal → 503 every "
+            f"{result['phase_s']:g} s, a {result['read_pause_s']:g}-second read between pages | {result['page_renders']} page renders (p50 {result['render_p50_s']} s, max "
+            f"{result['render_max_s']} s); {result['prompts_sent']} prompts, {result['answers']} answered "
+            f"after {result['retries']} retries (p50 {result['answer_p50_s']} s); every session answered again "
+            f"within {result['final_check_max_s']} s; {len(result['lost_messages'])} sessions with lost messages; "
+            f"{result['exceptions']} exceptions, {result['console_errors']} console errors, {result['server_tracebacks']} "
+            f"server tracebacks; RSS {result['rss_start_mb']} → peak {result['rss_peak_mb']} MB (first quarter max "
+            f"{result['rss_first_quarter_max_mb']}, last quarter max {result['rss_last_quarter_max_mb']} MB) | "
+            f"no exception, no lost message, all responsive, bounded memory | {'; '.join(wrong) if wrong else 'ok'} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=50)
+    parser.add_argument("--streaming", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--phase", type=float, default=6.0, help="seconds per server phase")
+    parser.add_argument("--timeout", type=float, default=180.0, help="longest wait for one render or answer")
+    args = parser.parse_args()
+    result = asyncio.run(run(args.sessions, args.streaming, args.seconds, args.phase, args.timeout))
+    print(json.dumps(result, indent=2))
+    print(markdown(result))
+    sys.exit(1 if verdict(result) else 0)
+
+
+if __name__ == "__main__":
+    main()

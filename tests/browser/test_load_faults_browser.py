@@ -1,0 +1,24 @@
+"""Load and faults together, at the suite's scale (the benchmark runs 50 sessions for 60 s).
+
+Sessions browse every page and stream playground answers while the loopback OpenRouter cycles
+normal → 429 → normal → 503: no exception, no console error, no server traceback, no lost
+message, and every session answers again once the server is well (bench/load_faults.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from bench.load_faults import run, verdict
+
+
+def test_sessions_survive_a_server_that_keeps_failing():
+    # Its own browser and event loop in a thread: the suite's sync Playwright owns this thread's loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        result = pool.submit(asyncio.run, run(sessions=5, streaming=2, seconds=20.0, phase_s=4.0, timeout_s=120.0,
+                                              arrival_s=2.0, read_pause_s=2.0)).result()
+    assert {"429", "503"} <= set(result["phases"]), result["phases"]  # both faults were served
+    assert result["page_renders"] >= 3 and result["prompts_sent"] >= 2, result
+    assert not verdict(result), verdict(result)
+    assert result["answers"] == result["prompts_sent"]  # every prompt, the final ones included, answered
