@@ -28,7 +28,8 @@ from .playground_state import session
 
 CHOICE_HELP = {"auto": "auto: the model decides", "none": "none: no tool calls",
                "required": "required: at least one call"}
-MARKS = {True: "✅", False: "❌", None: "➖"}
+MARKS = {True: ":green[:material/check_circle:]", False: ":red[:material/cancel:]", None: ":gray[:material/remove:]"}
+"""A check passed, failed, or could not be made (icons, not emoji: headless browsers lack emoji fonts)."""
 
 
 # --- the editors ----------------------------------------------------------------------------------------
@@ -63,7 +64,7 @@ def _editor(label: str, widget: str, default: str, *, disabled: bool, help: str)
 
 def _examples(examples: dict, widget: str, *, disabled: bool, key: str) -> None:
     with st.container(horizontal=True, key=f"{key}_examples", vertical_alignment="center"):
-        st.caption("Examples:")
+        st.caption("Examples:", width="content")
         for index, (name, value) in enumerate(examples.items()):
             st.button(name, key=f"{key}_example{index}", disabled=disabled, on_click=_fill,
                       args=(widget, as_editor_text(value)), type="tertiary")
@@ -96,7 +97,7 @@ def tools_panel(model: Sourced[Model | None], model_id: str, table: ProviderTabl
             _problems_box(toolset.problems)
             refusals += [f"**Tools:** {md.escape_markdown_text(p)}" for p in toolset.problems]
         elif tools_on:
-            st.caption(f"✅ {len(toolset.tools)} valid tool(s): " + ", ".join(code_span(n) for n in toolset.names))
+            st.caption(f"{MARKS[True]} {len(toolset.tools)} valid tool(s): " + ", ".join(code_span(n) for n in toolset.names))
         choice_box = f"{key}_tool_choice"
         options = [*CHOICES, *toolset.names]
         if st.session_state.get(choice_box) not in options:
@@ -122,7 +123,7 @@ def tools_panel(model: Sourced[Model | None], model_id: str, table: ProviderTabl
             _problems_box(parsed.problems)
             refusals += [f"**Structured output:** {md.escape_markdown_text(p)}" for p in parsed.problems]
         elif parsed is not None:
-            st.caption("✅ A valid JSON Schema.")
+            st.caption(f"{MARKS[True]} A valid JSON Schema.")
         refusals += _support(model, model_id, table, pinned, tools=tools_on, structured=schema_on, key=key)
     fields = {"tools": toolset.tools if toolset.ok else (),
               "tool_choice": tool_choice_value(choice, toolset.names) if toolset.ok else None,

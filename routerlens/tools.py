@@ -306,7 +306,8 @@ FEATURE_PARAMETERS = {"tools": "tools", "structured outputs": "structured_output
 def support_problems(wanted: Iterable[str], *, model_name: str, model_params: Sequence[str],
                      provider_name: str | None = None, provider_params: Sequence[str] = ()) -> list[str]:
     """Why a feature cannot be sent to this model (or pinned provider), from the listed
-    ``supported_parameters``. An empty list there means "not listed": nothing is claimed."""
+    ``supported_parameters``; an empty list there means "not listed": nothing is claimed. The
+    sentences are Markdown with the names inserted as given (a UI escapes them first)."""
     problems = []
     for feature in wanted:
         parameter = FEATURE_PARAMETERS[feature]

@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.context import _CTX_KEY
 from components.playground_state import SLOT, PlaygroundSession
+from components.playground_tools import MARKS
 from routerlens.routing import RequestSpec, RoutingMode
 from routerlens.tools import EXAMPLE_TOOLS
 from tests.conftest import page_text, run_app
@@ -472,6 +473,7 @@ def test_own_key_has_no_host_limits_and_never_shows(live_env, caplog):
 # --- tools and structured outputs -------------------------------------------------------------------------------
 
 PARIS = '{"city": "Paris", "unit": "celsius"}'
+OK, FAILED, UNCHECKED = MARKS[True], MARKS[False], MARKS[None]
 
 
 def tools_on(at, text: str | None = None):
@@ -494,7 +496,7 @@ def cards(at, index: int) -> str:
 
 def test_a_tool_call_is_answered_with_the_example_result_and_the_model_answers(keyed):
     at = tools_on(run_app(PAGE))
-    assert "1 valid tool(s): `get_weather`" in page_text(at), "the weather example is there to start from"
+    assert f"{OK} 1 valid tool(s): `get_weather`" in page_text(at), "the weather example is there to start from"
     send(at, f"call get_weather {PARIS}")
     assert not at.exception
     body = posts(keyed)[-1].body
@@ -502,8 +504,8 @@ def test_a_tool_call_is_answered_with_the_example_result_and_the_model_answers(k
     assert body["tool_choice"] == "auto" and body["parallel_tool_calls"] is True
     card = cards(at, 1)
     assert "**Tool call 1:** `get_weather`" in card and '"city": "Paris"' in card
-    assert "✅ Arguments are valid JSON" in card and "✅ The tool exists" in card
-    assert "✅ Arguments match its schema" in card
+    assert f"{OK} Arguments are valid JSON" in card and f"{OK} The tool exists" in card
+    assert f"{OK} Arguments match its schema" in card
     at.run()  # (in the browser the app reruns after an answer; AppTest runs once per call)
     at.button(key="pg_answer1_result0_example").click().run()
     assert "not a real forecast" in at.text_area(key="pg_answer1_result0").value
@@ -540,9 +542,9 @@ def test_malformed_arguments_and_an_unknown_tool_are_shown_as_such(keyed):
     send(at, 'call get_weather {"city": "Par\ncall get_stock_price {"ticker": "<b>ACME</b>"}')
     assert not at.exception
     card = cards(at, 1)
-    assert "❌ Arguments are valid JSON: The arguments are not valid JSON" in card
-    assert "❌ The tool exists: No tool named “get_stock_price” was sent (sent: get_weather)." in card
-    assert "➖ Arguments match its schema: not checked" in card
+    assert f"{FAILED} Arguments are valid JSON: The arguments are not valid JSON" in card
+    assert f"{FAILED} The tool exists: No tool named “get_stock_price” was sent (sent: get_weather)." in card
+    assert f"{UNCHECKED} Arguments match its schema: not checked" in card
     assert '{"city": "Par' in card, "malformed arguments are shown as they came"
     assert "<b>" not in "".join(m.value for m in at.chat_message[1].markdown), "never raw HTML"
     at.run()
