@@ -38,7 +38,9 @@ from .recording import describe_recording, keep_measurement, recording_configure
 from .playground_results import answer_measurements, code_span, comparison_view, measurement_log
 from .playground_settings import MODES, SendOptions, build_spec, routing_panel, settings_panel
 from .playground_state import Comparison, session, take_image_urls, urls_key
-from .playground_tools import answer_checks, answer_text, streaming_markdown, tool_answers, tool_result_message, tools_panel
+from .playground_tools import (
+    answer_checks, answer_text, streaming_markdown, tool_answers, tool_result_message, tools_panel,
+)
 
 STREAM_REFRESH_S = 0.05
 """Redraw the streaming answer at most this often (each redraw resends the text so far)."""

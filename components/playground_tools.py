@@ -97,7 +97,8 @@ def tools_panel(model: Sourced[Model | None], model_id: str, table: ProviderTabl
             _problems_box(toolset.problems)
             refusals += [f"**Tools:** {md.escape_markdown_text(p)}" for p in toolset.problems]
         elif tools_on:
-            st.caption(f"{MARKS[True]} {len(toolset.tools)} valid tool(s): " + ", ".join(code_span(n) for n in toolset.names))
+            names = ", ".join(code_span(name) for name in toolset.names)
+            st.caption(f"{MARKS[True]} {len(toolset.tools)} valid tool(s): {names}")
         choice_box = f"{key}_tool_choice"
         options = [*CHOICES, *toolset.names]
         if st.session_state.get(choice_box) not in options:
@@ -139,7 +140,7 @@ def _support(model: Sourced[Model | None], model_id: str, table: ProviderTable, 
     if not wanted:
         return []
     value = model.value
-    endpoint = next((row.endpoint for row in table.rows if row.endpoint.routing_slug == pinned), None) if pinned else None
+    endpoint = next((row.endpoint for row in table.rows if pinned and row.endpoint.routing_slug == pinned), None)
     # The messages are Markdown; the names in them are catalog text, so they go in escaped.
     escaped = support_problems(wanted, model_name=md.escape_markdown_text(value.short_name if value else model_id),
                                model_params=value.supported_parameters if value else (),

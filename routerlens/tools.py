@@ -82,6 +82,15 @@ def describe(error: ValidationError | SchemaError) -> str:
     return _short(f"{error.message} (at {where(error.absolute_path)})")
 
 
+def json_kind(value: Any) -> str:
+    """A JSON value's kind in JSON's words (``an array``, ``a string``, ``null`` …)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return {dict: "an object", list: "an array", str: "a string"}.get(type(value), "a number")
+
+
 def read_json(text: str) -> tuple[Any, str | None]:
     """Parse editor text as strict JSON: ``(value, None)`` or ``(None, why not, with position)``."""
     if not (text or "").strip():
@@ -98,7 +107,7 @@ def schema_problem(schema: Any) -> str | None:
     """Why ``schema`` is not a valid JSON Schema (checked against its meta-schema; draft 2020-12
     unless ``$schema`` names another), or ``None``."""
     if not isinstance(schema, (dict, bool)):
-        return f"a JSON Schema is an object, not {type(schema).__name__ if schema is not None else 'null'}"
+        return f"a JSON Schema is an object, not {json_kind(schema)}"
     try:
         validators.validator_for(schema, default=Draft202012Validator).check_schema(schema)
     except SchemaError as exc:
@@ -278,8 +287,9 @@ def check_call(call: ToolCall, tools: Sequence[dict]) -> Verdict:
     schemas = tool_schemas(tools)
     value, problem = read_json(call.arguments)
     if problem is None and not isinstance(value, dict):
-        problem = f"JSON but not an object ({type(value).__name__})"
-    parsed = Check("Arguments are valid JSON", problem is None, "" if problem is None else f"The arguments are {problem}.")
+        problem = f"JSON but not an object (they are {json_kind(value)})"
+    parsed = Check("Arguments are valid JSON", problem is None,
+                   "" if problem is None else f"The arguments are {problem}.")
     exists = call.name in schemas
     known = ", ".join(schemas) or "none"
     named = Check("The tool exists", exists, "" if exists else

@@ -206,7 +206,8 @@ def test_a_valid_structured_answer(fake, client):
 
 
 @pytest.mark.parametrize("answer, error", [
-    ('{"city": "Paris", "temperature_c": "warm", "conditions": "sunny"}', "'warm' is not of type 'number' (at $.temperature_c)"),
+    ('{"city": "Paris", "temperature_c": "warm", "conditions": "sunny"}',
+     "'warm' is not of type 'number' (at $.temperature_c)"),
     ('{"city": "Paris", "conditions": "sunny"}', "'temperature_c' is a required property (at $)"),
     ('{"city": "Paris", "temperature_c": 3, "conditions": "hail"}', "(at $.conditions)"),
     ("Sorry, here is prose instead", "The answer is not valid JSON: Expecting value (line 1, column 1)."),
@@ -271,6 +272,10 @@ def test_tool_definitions_in_the_editor():
     assert bad_schema.problems[0].startswith("Tool 1 (a): its parameters are not a valid JSON Schema:")
     assert "(at $.properties.x.type)" in bad_schema.problems[0]
     assert "must describe an object" in parse_tools('[{"name": "a", "parameters": {"type": "string"}}]').problems[0]
+    assert parse_tools('[{"name": "a", "parameters": {"type": "object"}}]').ok
+    assert "a JSON Schema is an object, not an array" in parse_response_schema("[1]").problems[0]
+    not_object = check_call(ToolCall(0, "c", "calculate", '["1 + 1"]'), TOOLS)
+    assert not_object.first_error == "The arguments are JSON but not an object (they are an array)."
     bad_name = parse_tools('[{"name": "get weather"}]').problems[0]
     assert "(at $.function.name). Names are 1-64 letters" in bad_name
     assert "'function' was expected" in parse_tools('[{"type": "code", "function": {"name": "a"}}]').problems[0]
