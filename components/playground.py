@@ -15,8 +15,8 @@ import functools
 import itertools
 import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
@@ -38,6 +38,9 @@ from .recording import describe_recording, keep_measurement, recording_configure
 from .playground_results import answer_measurements, code_span, comparison_view, measurement_log
 from .playground_settings import MODES, SendOptions, build_spec, routing_panel, settings_panel
 from .playground_state import Comparison, session, take_image_urls, urls_key
+from .playground_tools import (
+    answer_checks, answer_text, streaming_markdown, tool_answers, tool_result_message, tools_panel,
+)
 
 STREAM_REFRESH_S = 0.05
 """Redraw the streaming answer at most this often (each redraw resends the text so far)."""
@@ -162,7 +165,10 @@ def playground(ctx: AppContext, *, key: str) -> None:
                                      model_defaults=model.value.default_parameters if model.value else {},
                                      max_tokens_cap=access.max_tokens_cap, recording=recording,
                                      record_default=recording_configured(ctx.settings.history_url), key=key)
-    spec = build_spec(ctx.model_id, mode, pinned, params)
+    tool_fields, refusals = tools_panel(model, ctx.model_id, table, pinned if mode is RoutingMode.PINNED else None,
+                                        key=key)
+    spec = build_spec(ctx.model_id, mode, pinned, params | tool_fields)
+    options = replace(options, refusals=refusals)
     session().spec = spec
     sender = Sender(ctx.service.client, access, _guard(access), visitor_id(), table, model.value,
                     keep=functools.partial(keep_measurement, ctx.settings.history_url,
@@ -199,6 +205,7 @@ def chat_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, place
         notes = context_notes(turns)
         for index, turn in enumerate(turns):
             render_turn(turn, sender.table, note=notes.get(index), key=f"{key}_turn{index}")
+        results = tool_answers(turns, key=key)  # the answer's tool calls, when it made some
         if notes:
             st.caption(CONTEXT_RULE, help="The model only sees what is sent with each request; this rule keeps that "
                                           "a valid conversation (questions and answers alternating).")
@@ -216,6 +223,8 @@ def chat_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, place
         elif submitted is not None:
             hint.empty()
             _submit(submitted, state.take_sent_urls(), turns, spec, options, sender, key=key)
+        elif results:
+            _retry(turns, spec, options, sender, results=results, key=key)
     with toolbar:
         _toolbar(turns, spec, key=key)
     if len(state.log) != logged and _in_fragment_rerun():
@@ -274,6 +283,9 @@ def context_notes(turns: list[Turn]) -> dict[int, str]:
 
 
 def render_turn(turn: Turn, table: ProviderTable, *, note: str | None = None, key: str) -> None:
+    if turn.role == "tool":
+        tool_result_message(turn, note=note, key=key)
+        return
     with st.chat_message(turn.role):
         if turn.role == "user":
             if turn.text:
@@ -281,7 +293,8 @@ def render_turn(turn: Turn, table: ProviderTable, *, note: str | None = None, ke
             _image_previews(turn, key=key)
         else:
             if turn.text:
-                st.markdown(md.safe_markdown(turn.text))
+                answer_text(st, turn.text, turn.spec)
+            answer_checks(turn.result, turn.spec, key=key)
             if turn.result is not None:
                 answer_measurements(turn.result, table, key=key)
         if note:
@@ -309,6 +322,7 @@ def _submit(submitted, urls: str, turns: list[Turn], spec: RequestSpec, options:
     images, image_problems = prepare_all([(f.name, f.getvalue()) for f in files], url_list,
                                          downscale=options.downscale)
     problems.extend(md.escape_markdown_text(p) for p in image_problems)  # file names are untrusted
+    problems.extend(options.refusals)
     if images and sender.model is not None and "image" not in sender.model.input_modalities:
         problems.append(f"{sender.model.short_name} does not accept images; pick a model with image input.")
     refusal = None if problems else sender.refusal()
@@ -321,11 +335,17 @@ def _submit(submitted, urls: str, turns: list[Turn], spec: RequestSpec, options:
     _exchange(turns, spec, options, sender, key=key)
 
 
-def _retry(turns: list[Turn], spec: RequestSpec, options: SendOptions, sender: Sender, *, key: str) -> None:
-    refusal = sender.refusal()
+def _retry(turns: list[Turn], spec: RequestSpec, options: SendOptions, sender: Sender, *,
+           results: Sequence[Turn] = (), key: str) -> None:
+    """Send the conversation again, with ``results`` (tool results given to the last answer's
+    calls) added first; refused, they stay in their boxes and nothing is added."""
+    refusal = "  \n".join(options.refusals) or sender.refusal()
     if refusal:
         _refused([refusal], "", key=key)
         return
+    for turn in results:
+        turns.append(turn)
+        render_turn(turn, sender.table, key=f"{key}_turn{len(turns) - 1}")
     _exchange(turns, spec, options, sender, key=key)
 
 
@@ -355,17 +375,18 @@ def _exchange(turns: list[Turn], spec: RequestSpec, options: SendOptions, sender
                 text += delta
                 now = time.monotonic()
                 if now - last_draw >= max(STREAM_REFRESH_S, len(text) / STREAM_REDRAW_BYTES_PER_S):
-                    placeholder.markdown(md.safe_markdown(text) + " ▌")
+                    placeholder.markdown(streaming_markdown(text, stream.result) + " ▌")
                     last_draw = now
         finally:
             stream.close()  # Stop pressed or the page left mid-answer: the upstream request ends too
         result: ChatResult = stream.result
         if result.text:
-            placeholder.markdown(md.safe_markdown(result.text))
+            answer_text(placeholder, result.text, spec)
         else:
             placeholder.empty()
+        answer_checks(result, spec, key=f"{key}_turn{len(turns)}")
         answer_measurements(result, sender.table, key=f"{key}_turn{len(turns)}")
-    turns.append(Turn("assistant", result.text, result=result))
+    turns.append(Turn("assistant", result.text, result=result, spec=spec))
     session().log.append(result.log_row())
     sender.charge([result], spec.max_tokens)
     _keep(sender, [result])

@@ -21,8 +21,9 @@ from .charts import CHART_HEIGHT, PALETTE
 
 
 def code_span(text: str) -> str:
-    """Untrusted text as inline code: Markdown is not interpreted there, only backticks matter."""
-    return "`" + text.replace("`", "'") + "`"
+    """Untrusted text as inline code: Markdown is not interpreted there; only backticks and line
+    breaks matter (a blank line would end the span), so both are replaced."""
+    return "`" + " ".join(text.replace("`", "'").splitlines()) + "`"
 
 
 def measured_provenance(result: ChatResult) -> Provenance:

@@ -31,6 +31,9 @@ class SendOptions:
     """Keep each answer's measurements in this deployment's recording (never the prompt or answer)."""
     image_detail: str = "auto"
     downscale: bool = True
+    refusals: tuple[str, ...] = ()
+    """Why nothing may be sent with the current settings (Markdown written by this app), e.g. tool
+    definitions that are not valid JSON (components.playground_tools)."""
 
 
 def routing_panel(table: ProviderTable, *, key: str) -> tuple[RoutingMode, str | None]:

@@ -51,6 +51,9 @@ class PlaygroundSession:
     """Set by the Retry button; the next chat run sends the last user message again."""
     sent_urls: str = ""
     """The image addresses typed when the message was sent (the box itself is emptied then)."""
+    editors: dict[str, str] = field(default_factory=dict)
+    """The tool-definition and response-schema editors' text, kept here too: Streamlit forgets a
+    widget's value on a page that does not show it, and typed JSON must survive a visit elsewhere."""
 
     def clear(self) -> None:
         """Start a new conversation; the measurement log stays."""

@@ -7,8 +7,15 @@ once in a final chunk with ``"choices": []``, the stream ends with ``data: [DONE
 after the first token arrives as a chunk with a top-level ``error``. A stream that ends without
 ``[DONE]`` was cut off, and the result says so (the text that arrived is kept).
 
+Tool calls stream as ``delta.tool_calls`` pieces (``{index, id, type, function: {name,
+arguments}}``, the arguments split across chunks, several calls told apart by ``index``);
+:class:`ToolCallAssembler` puts them together, and an answer that calls tools ends with
+``finish_reason: "tool_calls"``. Whatever a provider sends there (bad JSON, an unknown tool) is
+kept as it came: judging it is :mod:`routerlens.tools`' job, never a reason to fail the answer.
+
 Timing is measured here, on the client, because OpenRouter publishes no per-request TTFT:
-* time to first token (TTFT): request sent → first non-empty ``delta.content``;
+* time to first token (TTFT): request sent → first non-empty ``delta.content`` (or the first
+  piece of a tool call, for an answer that only calls tools);
 * total time: request sent → ``[DONE]``;
 * tokens/s end-to-end: completion tokens ÷ total time (includes TTFT, like OpenRouter's
   published throughput);
@@ -81,6 +88,75 @@ KEYS_URL = "https://openrouter.ai/keys"
 CREDITS_URL = "https://openrouter.ai/settings/credits"
 
 
+# --- tool calls ---------------------------------------------------------------------------------
+
+@dataclass
+class ToolCall:
+    """One function call an answer asks for, as the provider sent it (``arguments`` is the raw
+    text, which may not be JSON at all)."""
+
+    index: int
+    id: str = ""
+    name: str = ""
+    arguments: str = ""
+
+    def message_part(self) -> dict:
+        """The call as it goes back in the assistant message's ``tool_calls``."""
+        return {"id": self.id, "type": "function", "function": {"name": self.name, "arguments": self.arguments}}
+
+
+class ToolCallAssembler:
+    """Builds calls from streamed ``delta.tool_calls`` pieces. A piece names its call by
+    ``index`` (OpenAI's format); a piece without one continues the last call, or starts a new one
+    when it carries a new ``id``. Pieces that are not objects are skipped, never raised."""
+
+    def __init__(self) -> None:
+        self.calls: list[ToolCall] = []
+        self._by_index: dict[int, ToolCall] = {}
+
+    def add(self, pieces: object, *, whole: bool = False) -> bool:
+        """Take one chunk's ``tool_calls`` list (``whole``: a complete answer's, where each item
+        is a whole call and its position is its index); ``True`` when any piece of a call arrived."""
+        arrived = False
+        for position, piece in enumerate(pieces if isinstance(pieces, list) else []):
+            if isinstance(piece, dict):
+                self._add_piece({"index": position, **piece} if whole else piece)
+                arrived = True
+        return arrived
+
+    def _call_for(self, piece: dict) -> ToolCall:
+        index, call_id = to_int(piece.get("index")), to_str(piece.get("id"))
+        if index is None:
+            last = self.calls[-1] if self.calls else None
+            if last is not None and (not call_id or call_id == last.id):
+                return last
+            index = max(self._by_index, default=-1) + 1
+        if index not in self._by_index:
+            self._by_index[index] = ToolCall(index)
+            self.calls.append(self._by_index[index])
+        return self._by_index[index]
+
+    def _add_piece(self, piece: dict) -> None:
+        call = self._call_for(piece)
+        call.id = call.id or to_str(piece.get("id")) or ""
+        function = as_dict(piece.get("function"))
+        name = to_str(function.get("name"))
+        if name and name != call.name:
+            call.name += name  # most providers send the name once; a few split it
+        arguments = function.get("arguments")
+        if isinstance(arguments, str):
+            call.arguments += arguments
+        elif arguments is not None:
+            call.arguments += json.dumps(arguments)  # an object instead of text: keep it as JSON text
+
+    def finished(self) -> list[ToolCall]:
+        """The calls in order, each with an id (a provider that sent none gets ``call_<n>``, so its
+        result can still be paired with it)."""
+        for call in self.calls:
+            call.id = call.id or f"call_{call.index}"
+        return sorted(self.calls, key=lambda call: call.index)
+
+
 # --- results ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -132,11 +208,21 @@ class ChatResult:
     complete: bool = False
     failure: ChatFailure | None = None
     keepalives: int = 0
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    """The function calls the answer asks for, in order (complete or not: see :attr:`calls`)."""
+    refusal: str = ""
+    """What the model said instead of a structured answer (``delta.refusal``), if it refused."""
     finished_at: str = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat())
 
     @property
     def ok(self) -> bool:
         return self.failure is None and self.complete
+
+    @property
+    def calls(self) -> list[ToolCall]:
+        """The tool calls to answer: those of a complete answer only (a stream that stopped
+        mid-call leaves calls that cannot be trusted, so nothing is asked for)."""
+        return self.tool_calls if self.ok else []
 
     @property
     def tokens_per_s_end_to_end(self) -> float | None:
@@ -253,46 +339,97 @@ def user_content(text: str, images: list[PreparedImage] | tuple = (), *, detail:
 
 @dataclass
 class Turn:
-    """One entry of the conversation kept in the session."""
+    """One entry of the conversation kept in the session: a ``user`` question, an ``assistant``
+    answer, or a ``tool`` result given to one of an answer's calls."""
 
     role: str
     text: str = ""
     images: tuple[PreparedImage, ...] = ()
     detail: str = "auto"
     result: ChatResult | None = None
+    spec: RequestSpec | None = None
+    """Assistant turns: the request that produced the answer (its tools and response format are
+    what the answer is checked against, whatever the settings say now)."""
+    tool_call_id: str = ""
+    """Tool turns: the call this result answers."""
+    name: str = ""
+    """Tool turns: the called tool's name (as the model wrote it)."""
 
     @property
     def failed(self) -> bool:
         return self.role == "assistant" and (self.result is None or not self.result.ok)
 
+    @property
+    def calls(self) -> list[ToolCall]:
+        """Assistant turns: the tool calls awaiting results (a complete answer's only)."""
+        return self.result.calls if self.role == "assistant" and self.result is not None else []
+
     def message(self) -> dict:
         if self.role == "user":
             return {"role": "user", "content": user_content(self.text, self.images, detail=self.detail)}
+        if self.role == "tool":
+            return {"role": "tool", "tool_call_id": self.tool_call_id, "content": self.text}
+        if self.calls:
+            return {"role": "assistant", "content": self.text or None,
+                    "tool_calls": [call.message_part() for call in self.calls]}
         return {"role": self.role, "content": self.text}
 
 
 CONTEXT_RULE = ("What the model is sent: each earlier question with its answer, in turn. A question that got no "
                 "answer (the request failed before any text) is left out together with its failed reply; an answer "
-                "cut off mid-stream is kept as far as it came, marked “cut off”.")
+                "cut off mid-stream is kept as far as it came, marked “cut off”. An answer that called tools is sent "
+                "with the results given to its calls; calls left without results are left out with their question.")
 """The one rule for the conversation context, shown in the chat."""
+
+
+def _answered(turn: Turn) -> bool:
+    return bool(turn.text) or (turn.result is not None and turn.result.ok)
+
+
+def _open_call_ids(turns: list[Turn], chain: list[int]) -> set[str]:
+    """The ids of the calls in ``chain`` (an exchange so far) that have no result yet."""
+    open_ids: set[str] = set()
+    for index in chain:
+        turn = turns[index]
+        if turn.role == "assistant":
+            open_ids = {call.id for call in turn.calls}
+        elif turn.role == "tool":
+            open_ids.discard(turn.tool_call_id)
+    return open_ids
 
 
 def context_turns(turns: list[Turn]) -> list[int]:
     """Indices of the turns sent as context (:data:`CONTEXT_RULE`): always a valid conversation,
-    user and assistant alternating, ending with the last user message if it awaits its answer."""
+    user and assistant alternating (an answer that called tools followed by one result per call,
+    then the answer that read them), ending with the last user message or the last tool results
+    if they await an answer."""
     kept: list[int] = []
-    waiting: int | None = None
+    chain: list[int] = []  # the exchange in progress: its question, then calls and their results
     for index, turn in enumerate(turns):
         if turn.role == "user":
-            waiting = index  # an earlier question still waiting here got no answer: left out
-            continue
-        answered = bool(turn.text) or (turn.result is not None and turn.result.ok)
-        if waiting is not None and answered:
-            kept += [waiting, index]
-        waiting = None
-    if waiting is not None and waiting == len(turns) - 1:
-        kept.append(waiting)
+            chain = [index]  # an earlier exchange still open here got no answer: left out
+        elif not chain:
+            continue  # nothing asked: a stray reply is left out
+        elif turn.role == "tool":
+            if turn.tool_call_id in _open_call_ids(turns, chain):
+                chain.append(index)
+        elif _open_call_ids(turns, chain):
+            chain = []  # an answer before every call had its result: the exchange is broken
+        elif turn.calls:
+            chain.append(index)  # asks for tools: its results come next
+        elif _answered(turn):
+            kept += [*chain, index]
+            chain = []
+        else:
+            chain = []
+    if chain and chain[-1] == len(turns) - 1:
+        kept += chain
     return kept
+
+
+def open_calls(turns: list[Turn]) -> list[ToolCall]:
+    """The calls that await results: those of the last turn, if it is an answer that called tools."""
+    return turns[-1].calls if turns else []
 
 
 def is_cut_off(turn: Turn) -> bool:
@@ -308,7 +445,9 @@ def history_messages(turns: list[Turn]) -> list[dict]:
 # --- sending --------------------------------------------------------------------------------------
 
 class ChatStream:
-    """Iterate for the answer's text deltas as they arrive; then read :attr:`result`.
+    """Iterate for the answer's text deltas as they arrive (an empty string when a piece of a
+    tool call arrived instead: the calls so far are in ``result.tool_calls``); then read
+    :attr:`result`.
 
     Never raises for a failed request: the failure is in ``result.failure``.
     """
@@ -338,6 +477,7 @@ class ChatStream:
         self._aborted: ChatFailure | None = None
         self._done = threading.Event()
         self._iterator: Iterator[str] | None = None
+        self._calls = ToolCallAssembler()
 
     def __iter__(self) -> Iterator[str]:
         self._iterator = self._run()
@@ -407,7 +547,7 @@ class ChatStream:
         except httpx.ConnectError as exc:
             result.failure = describe_failure(OpenRouterError(_connect_reason(exc), kind="network"))
         except (httpx.TransportError, SSEError) as exc:
-            if result.text:
+            if result.text or self._calls.calls:
                 result.failure = cut_failure(True)
             else:
                 result.failure = describe_failure(OpenRouterError(
@@ -419,6 +559,7 @@ class ChatStream:
         finally:
             self._done.set()
             result.total_s = self.clock() - start
+            result.tool_calls = self._calls.finished()
         if self._aborted is not None and not result.complete:
             result.failure = self._aborted  # the watchdog cut it: say why, not "connection closed"
         if result.failure is None and not result.complete:
@@ -452,10 +593,10 @@ class ChatStream:
                 if event.data.strip() == "[DONE]":
                     self.result.complete = True
                     return
-                delta = self._absorb_chunk(event.data)
+                delta, calling = self._absorb_chunk(event.data)
                 if self.result.failure is not None:
                     return
-                if delta:
+                if delta or calling:
                     self._last_text = self.clock()
                     if self.result.ttft_s is None:
                         self.result.ttft_s = self._last_text - start
@@ -483,14 +624,14 @@ class ChatStream:
         if isinstance(usage, dict):
             apply_usage(result, usage)
 
-    def _absorb_chunk(self, data: str) -> str:
-        """Record what a chunk says; return its text delta."""
+    def _absorb_chunk(self, data: str) -> tuple[str, bool]:
+        """Record what a chunk says; return its text delta and whether a piece of a tool call came."""
         try:
             chunk = strict_json(data)
         except ValueError:
-            return ""  # a malformed event is skipped; the [DONE] check still decides completeness
+            return "", False  # a malformed event is skipped; the [DONE] check still decides completeness
         if not isinstance(chunk, dict):
-            return ""
+            return "", False
         self._absorb_meta(chunk)
         choices = chunk.get("choices") if isinstance(chunk.get("choices"), list) else []
         first = as_dict(choices[0]) if choices else {}
@@ -500,8 +641,12 @@ class ChatStream:
             self.result.failure = midstream_failure(OpenRouterError(
                 str(error.get("message") or "error")[:500], status=to_int(error.get("code")),
                 metadata=as_dict(error.get("metadata"))))
-            return ""
-        return to_str(as_dict(first.get("delta")).get("content")) or ""
+            return "", False
+        delta = as_dict(first.get("delta"))
+        calling = self._calls.add(delta.get("tool_calls"))
+        self.result.tool_calls = self._calls.calls
+        self.result.refusal += to_str(delta.get("refusal")) or ""
+        return to_str(delta.get("content")) or "", calling
 
     def _absorb_complete(self, payload: dict) -> None:
         if not isinstance(payload, dict):
@@ -509,7 +654,10 @@ class ChatStream:
         self._absorb_meta(payload)
         choices = payload.get("choices") if isinstance(payload.get("choices"), list) else []
         first = as_dict(choices[0]) if choices else {}
-        self.result.text = to_str(as_dict(first.get("message")).get("content")) or ""
+        message = as_dict(first.get("message"))
+        self.result.text = to_str(message.get("content")) or ""
+        self.result.refusal = to_str(message.get("refusal")) or ""
+        self._calls.add(message.get("tool_calls"), whole=True)
         self.result.finish_reason = to_str(first.get("finish_reason"))
         if isinstance(payload.get("error"), dict):
             error = payload["error"]
@@ -665,6 +813,10 @@ def _turn_record(turn: Turn) -> dict:
     record = {"role": turn.role, "text": turn.text}
     if turn.images:
         record["images"] = [image.export() for image in turn.images]
+    if turn.result is not None and turn.result.tool_calls:
+        record["tool_calls"] = [call.message_part() for call in turn.result.tool_calls]
+    if turn.role == "tool":
+        record.update(tool_call_id=turn.tool_call_id, name=turn.name)
     if turn.result is not None:
         record["measured"] = turn.result.log_row()
         if turn.result.failure:
@@ -678,9 +830,12 @@ def conversation_markdown(turns: list[Turn], spec: RequestSpec) -> str:
     if spec.system_prompt.strip():
         lines += ["**System:** " + spec.system_prompt, ""]
     for turn in turns:
-        lines.append(f"## {'You' if turn.role == 'user' else 'Assistant'}")
+        heading = {"user": "You", "tool": f"Tool result for {turn.name or 'a call'} ({turn.tool_call_id})"}
+        lines.append(f"## {heading.get(turn.role, 'Assistant')}")
         lines.append("")
         lines.append(turn.text or "_(no text)_")
+        for call in turn.result.tool_calls if turn.result is not None else []:
+            lines += ["", f"Tool call {call.id}: {call.name or '(no name)'}", "", "```json", call.arguments, "```"]
         for image in turn.images:
             lines.append(f"- image: {image.describe()}")
         if turn.result is not None:

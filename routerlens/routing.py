@@ -86,6 +86,14 @@ class RequestSpec:
     presence_penalty: float | None = None
     seed: int | None = None
     stop: tuple[str, ...] = ()
+    tools: tuple[dict, ...] = ()
+    """Function definitions as sent (``{"type": "function", "function": {name, description,
+    parameters}}``); none: no ``tools`` field, and no ``tool_choice`` / ``parallel_tool_calls``."""
+    tool_choice: str | dict | None = None
+    """``"auto"``, ``"none"``, ``"required"`` or ``{"type": "function", "function": {"name": …}}``."""
+    parallel_tool_calls: bool | None = None
+    response_format: dict | None = None
+    """e.g. ``{"type": "json_schema", "json_schema": {name, strict, schema}}`` (structured outputs)."""
     extra: dict = field(default_factory=dict)
 
     def with_mode(self, mode: RoutingMode, pinned: str | None = None) -> RequestSpec:
@@ -103,6 +111,14 @@ class RequestSpec:
                 params[name] = value
         if self.stop:
             params["stop"] = list(self.stop)
+        if self.tools:
+            params["tools"] = list(self.tools)
+            if self.tool_choice is not None:
+                params["tool_choice"] = self.tool_choice
+            if self.parallel_tool_calls is not None:
+                params["parallel_tool_calls"] = self.parallel_tool_calls
+        if self.response_format is not None:
+            params["response_format"] = self.response_format
         params.update(self.extra)
         return params
 

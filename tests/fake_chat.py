@@ -12,11 +12,27 @@
 
 Faults are scripted with ``server.queue(CHAT, reply, method="POST")`` using :func:`stream_reply`
 (cut streams, mid-stream errors, missing usage) or :func:`error_reply` (401, 402, 403, …).
+
+Tool calls and structured outputs are driven by the prompt, so a test (or a person in the
+browser) decides what comes back:
+
+* with ``tools`` in the request, each prompt line ``call NAME ARGS`` asks for one call of NAME with
+  the raw text ARGS as its arguments (``{}`` when omitted). Several lines make several calls in one
+  answer; the arguments stream in :data:`ARG_PIECE`-character pieces over several chunks, and the
+  answer ends with ``finish_reason: "tool_calls"``. Nothing checks NAME or ARGS: an unknown tool
+  or malformed JSON comes back exactly as written. ``tool_choice: "none"`` answers text instead.
+* a conversation that ends with ``tool`` results is answered ``From the tools: NAME → RESULT; …``.
+* the conversation is checked as OpenAI checks it (each ``tool`` message answers a preceding
+  call, each call gets a result before anything else is said): a broken one is a 400.
+* ``reply: TEXT`` answers TEXT verbatim (e.g. JSON, valid or not); with a ``json_schema``
+  ``response_format`` and no ``reply:``, the answer is ``{"echo": "<prompt>"}``.
 """
 
 from __future__ import annotations
 
 import itertools
+
+import json
 
 from tests.fakeserver import Recorded, Reply, error_body
 
@@ -24,6 +40,10 @@ CHAT = "/api/v1/chat/completions"
 GENERATION = "/api/v1/generation"
 PROVIDER_NAMES = {"openai": "OpenAI", "azure": "Azure"}
 PRICE_IN, PRICE_OUT = 0.15e-6, 0.6e-6
+CALL_DIRECTIVE = "call "
+REPLY_DIRECTIVE = "reply:"
+ARG_PIECE = 7
+"""Streamed tool-call arguments arrive in pieces of this many characters."""
 _ids = itertools.count(1)
 
 
@@ -42,12 +62,14 @@ def usage_for(prompt_tokens: int, completion_tokens: int, *, cost: bool = True, 
 
 
 def chunk(gen_id: str, model: str, provider: str, *, content: str | None = None, role: str | None = None,
-          finish: str | None = None) -> dict:
+          finish: str | None = None, tool_calls: list | None = None) -> dict:
     delta = {}
     if role:
         delta["role"] = role
     if content is not None:
         delta["content"] = content
+    if tool_calls is not None:
+        delta["tool_calls"] = tool_calls
     return {"id": gen_id, "object": "chat.completion.chunk", "created": 1767225600, "model": model,
             "provider": provider, "choices": [{"index": 0, "delta": delta, "finish_reason": finish,
                                                "native_finish_reason": finish}]}
@@ -85,6 +107,123 @@ def stream_reply(text: str, *, chunk_delay: float = 0.0, **options) -> Reply:
     gen_id = options.pop("gen_id", None) or new_id()
     return Reply(sse=stream_events(text, gen_id=gen_id, **options), headers={"X-Generation-Id": gen_id},
                  chunk_delay=chunk_delay)
+
+
+def call_id(gen_id: str, index: int) -> str:
+    return f"call_{gen_id[-6:]}_{index}"
+
+
+def tool_call_pieces(calls: list[tuple[str, str]], *, gen_id: str, piece: int = ARG_PIECE,
+                     interleave: bool = False) -> list[list[dict]]:
+    """Each chunk's ``delta.tool_calls`` for ``calls`` (name, raw arguments): a call's first piece
+    carries its index, id, type and name; its arguments follow ``piece`` characters at a time.
+    ``interleave`` alternates between the calls' pieces (their indices keep them apart)."""
+    per_call = []
+    for index, (name, arguments) in enumerate(calls):
+        head = [{"index": index, "id": call_id(gen_id, index), "type": "function",
+                 "function": {"name": name, "arguments": ""}}]
+        rest = [[{"index": index, "function": {"arguments": arguments[at:at + piece]}}]
+                for at in range(0, len(arguments), piece)]
+        per_call.append([head, *rest])
+    if not interleave:
+        return [item for pieces in per_call for item in pieces]
+    out = []
+    for row in range(max((len(pieces) for pieces in per_call), default=0)):
+        out += [pieces[row] for pieces in per_call if row < len(pieces)]
+    return out
+
+
+def tool_call_events(calls: list[tuple[str, str]], *, gen_id: str | None = None, model: str = "openai/gpt-4o-mini",
+                     provider: str = "OpenAI", prompt_tokens: int = 40, interleave: bool = False,
+                     pieces: list[list[dict]] | None = None, done: bool = True, cut_after: int | None = None) -> list:
+    """The SSE items of an answer that calls tools (``pieces`` overrides the tool-call deltas,
+    for shapes :func:`tool_call_pieces` does not make); ``cut_after=n`` stops after n pieces."""
+    gen_id = gen_id or new_id()
+    deltas = pieces if pieces is not None else tool_call_pieces(calls, gen_id=gen_id, interleave=interleave)
+    items: list = [": OPENROUTER PROCESSING", chunk(gen_id, model, provider, content="", role="assistant")]
+    for index, tool_calls in enumerate(deltas):
+        if cut_after == index:
+            return items
+        items.append(chunk(gen_id, model, provider, tool_calls=tool_calls))
+    items.append(chunk(gen_id, model, provider, finish="tool_calls"))
+    completion = sum(len(name) + len(arguments) for name, arguments in calls) // 4 + 1
+    items.append({"id": gen_id, "object": "chat.completion.chunk", "created": 1767225600, "model": model,
+                  "provider": provider, "choices": [], "usage": usage_for(prompt_tokens, completion)})
+    if done:
+        items.append("data: [DONE]")
+    return items
+
+
+def tool_call_reply(calls: list[tuple[str, str]], **options) -> Reply:
+    gen_id = options.pop("gen_id", None) or new_id()
+    return Reply(sse=tool_call_events(calls, gen_id=gen_id, **options), headers={"X-Generation-Id": gen_id})
+
+
+def scripted_calls(text: str) -> list[tuple[str, str]]:
+    """The ``call NAME ARGS`` lines of a prompt, as (name, raw arguments)."""
+    calls = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith(CALL_DIRECTIVE):
+            name, _, arguments = line[len(CALL_DIRECTIVE):].strip().partition(" ")
+            calls.append((name, arguments.strip() or "{}"))
+    return calls
+
+
+def conversation_problem(messages: list) -> str | None:
+    """What OpenAI would refuse in a conversation's tool turns, in its words, or ``None``."""
+    open_ids: list[str] = []
+    for message in messages:
+        role = message.get("role") if isinstance(message, dict) else None
+        if role == "tool":
+            if message.get("tool_call_id") not in open_ids:
+                return ("Invalid parameter: messages with role 'tool' must be a response to a preceding message "
+                        "with 'tool_calls'.")
+            open_ids.remove(message["tool_call_id"])
+            continue
+        if open_ids:
+            return ("An assistant message with 'tool_calls' must be followed by tool messages responding to each "
+                    f"'tool_call_id'. The following tool_call_ids did not have response messages: {', '.join(open_ids)}")
+        for call in (message.get("tool_calls") or []) if role == "assistant" else []:
+            function = call.get("function") or {}
+            if not (call.get("id") and call.get("type") == "function" and isinstance(function.get("name"), str)
+                    and isinstance(function.get("arguments"), str)):
+                return "Invalid 'tool_calls': each needs an id, type 'function', a function name and arguments text."
+            open_ids.append(call["id"])
+    if open_ids:
+        return ("An assistant message with 'tool_calls' must be followed by tool messages responding to each "
+                f"'tool_call_id'. The following tool_call_ids did not have response messages: {', '.join(open_ids)}")
+    return None
+
+
+def tool_results_text(messages: list) -> str | None:
+    """``From the tools: NAME → RESULT; …`` when the conversation ends with tool results."""
+    names = {call.get("id"): (call.get("function") or {}).get("name")
+             for message in messages if message.get("role") == "assistant"
+             for call in message.get("tool_calls") or []}
+    results = []
+    for message in reversed(messages):
+        if message.get("role") != "tool":
+            break
+        results.insert(0, f"{names.get(message.get('tool_call_id'), '?')} → {message.get('content')}")
+    return "From the tools: " + "; ".join(results) if results else None
+
+
+def answer_for(body: dict) -> tuple[str, list[tuple[str, str]]]:
+    """The answer's text, or the tool calls it makes (by the rules in this module's docstring)."""
+    messages = body.get("messages") or []
+    from_tools = tool_results_text(messages)
+    if from_tools:
+        return from_tools, []
+    text, _ = last_user(body)
+    calls = scripted_calls(text) if body.get("tools") and body.get("tool_choice") != "none" else []
+    if calls:
+        return "", calls
+    if text.strip().startswith(REPLY_DIRECTIVE):
+        return text.strip()[len(REPLY_DIRECTIVE):].strip(), []
+    if (body.get("response_format") or {}).get("type") == "json_schema":
+        return json.dumps({"echo": text}), []
+    return answer_text(body), []
 
 
 def error_reply(status: int, message: str, error_type: str | None = None, *, retry_after: str | None = None,
@@ -130,7 +269,10 @@ def install(server) -> None:
         body = request.body if isinstance(request.body, dict) else {}
         if not body.get("messages"):
             return error_reply(400, "messages is required", "invalid_request")
-        text, provider, model = answer_text(body), serving_provider(body), str(body.get("model", ""))
+        problem = conversation_problem(body["messages"])
+        if problem:
+            return error_reply(400, problem, "invalid_request")
+        (text, calls), provider, model = answer_for(body), serving_provider(body), str(body.get("model", ""))
         gen_id = new_id()
         words = len(text.split(" "))
         prompt_tokens = 12 + 85 * last_user(body)[1]
@@ -140,12 +282,20 @@ def install(server) -> None:
             "native_tokens_completion": words, "native_tokens_cached": 0, "native_tokens_reasoning": 0,
             "total_cost": usage_for(prompt_tokens, words)["cost"], "finish_reason": "stop", "latency": 420,
         }
+        if calls and body.get("stream"):
+            return tool_call_reply(calls, gen_id=gen_id, model=model, provider=provider, prompt_tokens=prompt_tokens)
         if body.get("stream"):
             return stream_reply(text, gen_id=gen_id, model=model, provider=provider, prompt_tokens=prompt_tokens)
+        message = {"role": "assistant", "content": text or None}
+        if calls:
+            message["tool_calls"] = [{"id": call_id(gen_id, index), "type": "function",
+                                      "function": {"name": name, "arguments": arguments}}
+                                     for index, (name, arguments) in enumerate(calls)]
+        finish = "tool_calls" if calls else "stop"
         return Reply(json={"id": gen_id, "object": "chat.completion", "created": 1767225600, "model": model,
                            "provider": provider,
-                           "choices": [{"index": 0, "finish_reason": "stop", "native_finish_reason": "stop",
-                                        "message": {"role": "assistant", "content": text}}],
+                           "choices": [{"index": 0, "finish_reason": finish, "native_finish_reason": finish,
+                                        "message": message}],
                            "usage": usage_for(prompt_tokens, words)},
                      headers={"X-Generation-Id": gen_id})
 

@@ -10,6 +10,7 @@ so the key is given the way a host gives it: ``OPENROUTER_API_KEY`` plus the opt
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from pathlib import Path
@@ -19,7 +20,9 @@ from streamlit.testing.v1 import AppTest
 
 from components.context import _CTX_KEY
 from components.playground_state import SLOT, PlaygroundSession
+from components.playground_tools import MARKS
 from routerlens.routing import RequestSpec, RoutingMode
+from routerlens.tools import EXAMPLE_TOOLS
 from tests.conftest import page_text, run_app
 from tests.fake_chat import CHAT, error_reply, stream_reply
 from tests.fakeserver import Reply
@@ -465,3 +468,148 @@ def test_own_key_has_no_host_limits_and_never_shows(live_env, caplog):
     for path in root.rglob("*"):
         if path.is_file() and ".git" not in path.parts and path.stat().st_size < 5_000_000:
             assert KEY.encode() not in path.read_bytes(), path
+
+
+# --- tools and structured outputs -------------------------------------------------------------------------------
+
+PARIS = '{"city": "Paris", "unit": "celsius"}'
+OK, FAILED, UNCHECKED = MARKS[True], MARKS[False], MARKS[None]
+
+
+def tools_on(at, text: str | None = None):
+    at.toggle(key="pg_tools_on").set_value(True).run()  # (the editor is disabled while tools are off)
+    if text is not None:
+        at.text_area(key="pg_tools_json").set_value(text).run()
+    return at
+
+
+def cards(at, index: int) -> str:
+    """Everything written in one chat message (tool-call cards and verdicts included), with the
+    Markdown escapes of quoted text undone."""
+    import re
+
+    block = at.chat_message[index]
+    written = [m.value for m in block.markdown] + [c.value for c in block.caption] + [e.value for e in block.error] \
+        + [s.value for s in block.success]
+    return "\n".join([re.sub(r"\\(.)", r"\1", text) for text in written] + [c.value for c in block.code])
+
+
+def test_a_tool_call_is_answered_with_the_example_result_and_the_model_answers(keyed):
+    at = tools_on(run_app(PAGE))
+    assert f"{OK} 1 valid tool(s): `get_weather`" in page_text(at), "the weather example is there to start from"
+    send(at, f"call get_weather {PARIS}")
+    assert not at.exception
+    body = posts(keyed)[-1].body
+    assert [t["function"]["name"] for t in body["tools"]] == ["get_weather"]
+    assert body["tool_choice"] == "auto" and body["parallel_tool_calls"] is True
+    card = cards(at, 1)
+    assert "**Tool call 1:** `get_weather`" in card and '"city": "Paris"' in card
+    assert f"{OK} Arguments are valid JSON" in card and f"{OK} The tool exists" in card
+    assert f"{OK} Arguments match its schema" in card
+    at.run()  # (in the browser the app reruns after an answer; AppTest runs once per call)
+    at.button(key="pg_answer1_result0_example").click().run()
+    assert "not a real forecast" in at.text_area(key="pg_answer1_result0").value
+    at.button(key="pg_answer1_send").click().run()
+    assert not at.exception
+    sent = posts(keyed)[-1].body["messages"]
+    assert [m["role"] for m in sent] == ["user", "assistant", "tool"]
+    assert sent[2]["tool_call_id"] == sent[1]["tool_calls"][0]["id"]
+    assert [b.name for b in at.chat_message] == ["user", "assistant", "tool", "assistant"]
+    assert messages(at)[-1][1].startswith("From the tools: get_weather → {")
+    state = at.session_state["playground"]
+    assert [t.role for t in state.turns] == ["user", "assistant", "tool", "assistant"]
+    at.run()
+    assert not [b for b in at.button if (b.key or "").startswith("pg_answer")], "nothing left to answer"
+
+
+def test_a_call_box_left_empty_sends_nothing(keyed):
+    at = tools_on(run_app(PAGE), json.dumps(list(EXAMPLE_TOOLS["Both"])))
+    send(at, f'call get_weather {PARIS}\ncall calculate {{"expression": "6 * 7"}}')
+    at.run()
+    assert len(cards(at, 1).split("**Tool call")) == 3, "two calls in one answer, two cards"
+    at.text_area(key="pg_answer1_result0").set_value('{"temperature": 30}')
+    at.button(key="pg_answer1_send").click().run()
+    assert "Give every call a result (missing: call 2)" in warnings(at)
+    assert len(posts(keyed)) == 1
+    at.button(key="pg_answer1_result1_example").click().run()
+    at.button(key="pg_answer1_send").click().run()
+    assert messages(at)[-1][1] == ('From the tools: get_weather → {"temperature": 30}; '
+                                   'calculate → {"expression": "6 * 7", "result": 42}')
+
+
+def test_malformed_arguments_and_an_unknown_tool_are_shown_as_such(keyed):
+    at = tools_on(run_app(PAGE))
+    send(at, 'call get_weather {"city": "Par\ncall get_stock_price {"ticker": "<b>ACME</b>"}')
+    assert not at.exception
+    card = cards(at, 1)
+    assert f"{FAILED} Arguments are valid JSON: The arguments are not valid JSON" in card
+    assert f"{FAILED} The tool exists: No tool named “get_stock_price” was sent (sent: get_weather)." in card
+    assert f"{UNCHECKED} Arguments match its schema: not checked" in card
+    assert '{"city": "Par' in card, "malformed arguments are shown as they came"
+    assert "<b>" not in "".join(m.value for m in at.chat_message[1].markdown), "never raw HTML"
+    at.run()
+    assert at.button(key="pg_answer1_result0_example"), "the example tool answers even bad arguments (with an error)"
+    with pytest.raises(KeyError):
+        at.button(key="pg_answer1_result1_example")  # nobody defined get_stock_price: type its result
+    at.button(key="pg_answer1_result0_example").click()
+    at.text_area(key="pg_answer1_result1").set_value("unknown tool")
+    at.button(key="pg_answer1_send").click().run()
+    assert messages(at)[-1][1].startswith("From the tools: get_weather → {")
+    assert "get_stock_price → unknown tool" in messages(at)[-1][1]
+
+
+@pytest.mark.parametrize("text, problem", [
+    ('[{"name": "get_weather",', "not valid JSON"),
+    (json.dumps([EXAMPLE_TOOLS["Weather lookup"][0]] * 2), "already used by tool 1"),
+    ('[{"name": "x", "parameters": {"type": "object", "properties": {"a": {"type": 5}}}}]', "not a valid JSON Schema"),
+])
+def test_bad_tool_definitions_are_said_and_nothing_is_sent(keyed, text, problem):
+    at = tools_on(run_app(PAGE), text)
+    assert problem in "\n".join(e.value for e in at.error)
+    send(at, "What is the weather?")
+    assert "Not sent" in warnings(at) and problem in warnings(at) and posts(keyed) == []
+    assert "What is the weather?" in [c.value for c in at.code], "the message is kept to copy back"
+    assert at.text_area(key="pg_tools_json").value == text, "and so are the definitions"
+
+
+def test_a_model_without_tool_support_is_said_before_sending(keyed):
+    models = keyed.routes[("GET", "/api/v1/models")].json["data"]
+    mini = next(m for m in models if m["id"] == "openai/gpt-4o-mini")
+    mini["supported_parameters"] = [p for p in mini["supported_parameters"] if p not in ("tools", "structured_outputs")]
+    at = tools_on(run_app(PAGE))
+    assert "does not list `tools`" in warnings(at), "said as soon as tools are on"
+    at.toggle(key="pg_schema_on").set_value(True).run()
+    assert "does not list `structured_outputs`" in warnings(at)
+    send(at, "Hi")
+    assert "Not sent" in warnings(at) and posts(keyed) == []
+
+
+def test_structured_output_valid_and_invalid(keyed):
+    at = run_app(PAGE)
+    at.toggle(key="pg_schema_on").set_value(True).run()
+    send(at, 'reply: {"city": "Paris", "temperature_c": 21, "conditions": "sunny"}')
+    body = posts(keyed)[-1].body
+    assert body["response_format"]["type"] == "json_schema" and "tools" not in body
+    assert "Valid against the response schema." in cards(at, 1)
+    assert '"temperature_c": 21' in cards(at, 1), "the answer is shown as formatted JSON"
+    send(at, 'reply: {"city": "Paris", "temperature_c": "warm", "conditions": "sunny"}')
+    assert "**Not valid against the response schema**: 'warm' is not of type 'number' (at $.temperature_c)" \
+        in cards(at, 3)
+    at.text_area(key="pg_schema_json").set_value('{"type": "object", "required": "city"}').run()
+    assert "not a valid JSON Schema" in "\n".join(e.value for e in at.error)
+
+
+def test_the_editors_keep_their_text_through_a_visit_to_another_page(keyed):
+    at = tools_on(run_app(PAGE), '[{"name": "mine"}]')
+    at.switch_page("pages/pricing.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.text_area(key="pg_tools_json").value == '[{"name": "mine"}]'
+
+
+def test_untrusted_names_stay_inside_their_code_span():
+    from components.playground_results import code_span
+
+    assert code_span("get_weather") == "`get_weather`"
+    hostile = code_span("x`\n\n[click](javascript:alert(1))\n")
+    assert hostile.count("`") == 2 and "\n" not in hostile, "a blank line would end the span and let Markdown in"
