@@ -12,7 +12,7 @@ import streamlit as st
 
 from routerlens import formatting as fmt
 from routerlens import text as md
-from routerlens.error_rates import ERROR_RATES, SAMPLE_TEXT, WINDOW_TEXT, ErrorRates, summary_rows
+from routerlens.error_rates import ERROR_RATES, SAMPLE_TEXT, WINDOW_TEXT, ErrorRates, newest_day, summary_rows
 from routerlens.metrics import (
     METRICS, PERCENTILES, THIN_SAMPLE_COUNT, SeriesPoint, format_metric, percentile_value, tail_text, window_points,
 )
@@ -240,6 +240,9 @@ def uptime_strip(series: Sourced[list[UptimePoint]], *, hourly: bool, window_day
 
 # --- error rates ------------------------------------------------------------------------------------
 
+AVERAGE_TEXT = ("Averages are over the days the source gives, weighted by calls where every day gives its count "
+                "(the share of all calls that failed), else the plain mean of the days.")
+
 def error_rate_chart(frame: pd.DataFrame, *, label: str, counted: str, title: str | alt.TitleParams,
                      height: int = CHART_HEIGHT) -> alt.LayerChart:
     """A line per provider told apart by colour, dash and point shape (never colour alone); a day
@@ -247,7 +250,7 @@ def error_rate_chart(frame: pd.DataFrame, *, label: str, counted: str, title: st
     calls behind each day."""
     legend = alt.Legend(orient="bottom", title=None)
     base = alt.Chart(frame).encode(
-        x=alt.X("date:T", title=None),
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %d", tickCount="day")),
         y=alt.Y("value:Q", title="% errored", scale=alt.Scale(zero=True)),
     )
     colour = alt.Color("provider:N", scale=alt.Scale(range=PALETTE), legend=legend)
@@ -264,9 +267,8 @@ def error_rate_chart(frame: pd.DataFrame, *, label: str, counted: str, title: st
     return alt.layer(line, solid, hollow).properties(title=title, height=height)
 
 
-def no_data(what: str, series: Sourced, *, key: str) -> None:
+def no_data(what: str, why: str, series: Sourced, *, key: str) -> None:
     """The explicit "no data" state of an error rate, with why and its "No data" badge."""
-    why = (series.notice or f"{series.provenance.source}.").strip()
     st.info(f"**No data**: there are no {what} to show. {why} Nothing recorded by this deployment has them, the "
             "bundled snapshot has none, and error rates are never simulated: they come from OpenRouter live or "
             "from a recording.", icon=":material/block:")
@@ -282,7 +284,7 @@ def _error_rate_body(rates: ErrorRates, window_days: int | None, key: str) -> No
     rate, series = ERROR_RATES[kind], rates.series[kind]
     st.caption(f"**{rate.label}.** {rate.definition}")
     if not series.value:
-        no_data(rate.label.lower(), series, key=f"{key}_{kind}")
+        no_data(f"{rate.label.lower()}s", series.notice or f"{series.provenance.source}.", series, key=f"{key}_{kind}")
         return
     sourced_notice(series, key=f"{key}_{kind}_notice")
     frame = series_frame(window_points(series.value, window_days))
@@ -311,15 +313,14 @@ def error_rate_panel(rates: ErrorRates, *, window_days: int | None, key: str) ->
         if not rates.available:
             for rate in ERROR_RATES.values():
                 st.caption(f"**{rate.label}.** {rate.definition}")
-            first = next(iter(rates.series.values()))
-            no_data("tool-call or structured-output error rates", first, key=key)
+            no_data("tool-call or structured-output error rates", rates.why_none(), next(iter(rates.series.values())),
+                    key=key)
             return
         _error_rate_body(rates, window_days, key)
         if rates.available:
             st.markdown("**Per provider, both rates**")
             static_table(summary_rows(rates), missing="no data", key=f"{key}_summary")
-            st.caption("Averages are over the days shown by the source, weighted by calls where every day gives its "
-                       "count (so they are the share of all calls that failed), else the plain mean of the days.")
+            st.caption(f"Latest day: {newest_day(rates)} (UTC), with the calls behind it. " + AVERAGE_TEXT)
             with st.container(horizontal=True, key=f"{key}_sources"):
                 for kind, series in rates.series.items():
                     st.caption(f"{ERROR_RATES[kind].label}:")

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from routerlens import text as md
-from routerlens.error_rates import ERROR_RATES, WINDOW_TEXT, ErrorRates, summary_rows, with_error_rates
+from routerlens.error_rates import ERROR_RATES, WINDOW_TEXT, ErrorRates, newest_day, summary_rows, with_error_rates
 from routerlens.metrics import format_metric
 from routerlens.providers import ProviderTable, data_policy_text, status_text
 from routerlens.pricing import blended_per_m
@@ -160,12 +160,13 @@ def error_rates_summary(rates: ErrorRates, *, key: str) -> None:
         st.caption(" ".join(f"**{rate.label}:** {rate.definition}" for rate in ERROR_RATES.values()))
         st.caption(WINDOW_TEXT + " Daily charts are on the Performance page.")
         if not rates.available:
-            first = next(iter(rates.series.values()))
             st.info(f"**No data**: there are no tool-call or structured-output error rates to show. "
-                    f"{first.notice or first.provenance.source} Error rates are never simulated and the bundled "
-                    "snapshot has none.", icon=":material/block:")
+                    f"{rates.why_none()} Error rates are never simulated and the bundled snapshot has none.",
+                    icon=":material/block:")
         else:
             static_table(summary_rows(rates), missing="no data", key=f"{key}_errors_table")
+            st.caption(f"Latest day: {newest_day(rates)} (UTC), with the calls behind it; averages over the days "
+                       "the source gives, weighted by calls where every day gives its count.")
             for sourced in rates.series.values():
                 if sourced.value:
                     sourced_notice(sourced, key=f"{key}_errors_notice")

@@ -40,6 +40,10 @@ class ErrorRate:
     """How a sentence names it: "tool-call errors"."""
     counted: str
     """What the sample size counts: "tool calls"."""
+    heading: str
+    """A table column's name for it: "Tool calls"."""
+    unit: str
+    """The sample size's noun in a table cell: "calls"."""
     definition: str
 
     @property
@@ -50,12 +54,13 @@ class ErrorRate:
 
 ERROR_RATES: dict[str, ErrorRate] = {
     "tool-call": ErrorRate(
-        "tool-call", "Tool-call error rate", "tool-call errors", "tool calls",
+        "tool-call", "Tool-call error rate", "tool-call errors", "tool calls", "Tool-call errors", "calls",
         "Percent of the endpoint's tool calls that day that came back broken: arguments that are not valid "
         "JSON, a tool name the request did not offer, or arguments that do not match the tool's schema. "
         "OpenRouter measures it on real traffic; it does not publish the exact formula."),
     "structured-output": ErrorRate(
         "structured-output", "Structured-output error rate", "structured-output errors", "structured-output requests",
+        "Structured-output errors", "requests",
         "Percent of the endpoint's requests that day that asked for structured output (`response_format` with a "
         "JSON schema) and got an answer that is not valid JSON matching the schema. OpenRouter measures it on "
         "real traffic; it does not publish the exact formula."),
@@ -199,8 +204,9 @@ class ErrorRates:
         """One line saying which rates the Exacto estimate uses, or that it has none."""
         candidates = list(candidates)
         if not self.available:
-            return (f"Exacto's estimate uses no error rates ({self.why_none()}), so it falls back to health, uptime, "
-                    "then throughput.")
+            why = self.why_none().rstrip(".")
+            return (f"Exacto's estimate uses no error rates ({why[:1].lower() + why[1:]}), so it falls back to "
+                    "health, uptime, then throughput.")
         parts = []
         for kind, rate in ERROR_RATES.items():
             found = [(c, self.for_candidate(c, kind)) for c in candidates]
@@ -213,9 +219,14 @@ class ErrorRates:
                 f"calls where given): {body} ({sources}).")
 
     def why_none(self) -> str:
-        """Why there are no rates, from the first source's notice: "offline mode: no live …"."""
-        notice = next((s.notice for s in self.series.values() if s.notice), None) or "no source has them"
-        return notice[:1].lower() + notice[1:].rstrip(".")
+        """Why there are none, in the sources' own words; two notices that differ only in the
+        rate they name are said once ("Offline mode: no live daily tool-call or structured-output
+        error rates.")."""
+        notices = list(dict.fromkeys(s.notice for s in self.series.values() if s.notice))
+        if (len(notices) == 2 and notices[0].count("tool-call") == 1
+                and notices[0].replace("tool-call", "{rate}") == notices[1].replace("structured-output", "{rate}")):
+            return notices[0].replace("tool-call", "tool-call or structured-output")
+        return " ".join(notices) or "No source has them."
 
 
 def error_rates(service: DataService, model_id: str | ModelRef, *, table: ProviderTable | None = None) -> ErrorRates:
@@ -241,23 +252,34 @@ def with_error_rates(candidates: Iterable[Candidate], rates: ErrorRates | None) 
     return out
 
 
+def newest_day(rates: ErrorRates) -> dt.date | None:
+    """The newest day any provider has a rate for (the "latest day" the summary means)."""
+    days = [row.latest_day for kind in ERROR_RATES for row in rates.summary(kind) if row.latest_day is not None]
+    return max(days).date() if days else None
+
+
 def summary_rows(rates: ErrorRates) -> list[dict[str, str]]:
-    """One row per provider: each rate's newest day (with the calls behind it) and its average
-    over the days shown. A provider without a rate of one kind reads "no data" there."""
+    """One row per provider: each rate on the newest day (with the calls behind it; the day is
+    named when it is older than :func:`newest_day`) and its average over the days shown. A
+    provider without a rate of one kind reads "no data" there."""
     summaries = {kind: {row.provider: row for row in rates.summary(kind)} for kind in ERROR_RATES}
     providers = sorted({name for rows in summaries.values() for name in rows})
+    newest = newest_day(rates)
     out = []
     for name in providers:
         row = {"Provider": name}
         for kind, rate in ERROR_RATES.items():
             item = summaries[kind].get(name)
-            label = rate.short[:1].upper() + rate.short[1:]
+            latest, average = f"{rate.heading}, latest day", f"{rate.heading}, average"
             if item is None or item.latest is None:
-                row[f"{label}, latest day"] = row[f"{label}, average"] = "no data"
+                row[latest] = row[average] = "no data"
                 continue
-            calls = integer(item.latest_calls, unknown="calls not given")
-            row[f"{label}, latest day"] = (f"{percent(item.latest, places=2)} on {item.latest_day:%Y-%m-%d}"
-                                           f" ({calls}{' ' + rate.counted if item.latest_calls is not None else ''})")
-            row[f"{label}, average"] = f"{percent(item.average, places=2)} over {item.days} day{'s' * (item.days != 1)}"
+            text = percent(item.latest, places=2)
+            if item.latest_calls is not None:
+                text += f" ({integer(item.latest_calls)} {rate.unit})"
+            if item.latest_day.date() != newest:
+                text += f" on {item.latest_day:%Y-%m-%d}"
+            row[latest] = text
+            row[average] = f"{percent(item.average, places=2)} over {item.days} day{'s' * (item.days != 1)}"
         out.append(row)
     return out

@@ -90,6 +90,24 @@ def test_summary_weights_by_calls_when_every_day_gives_them():
     assert b.average == pytest.approx(2.5) and b.calls is None and not b.weighted  # a day without its count: plain mean
 
 
+def test_summary_rows_name_an_older_day_and_say_no_data_for_a_missing_rate():
+    day = dt.datetime(2026, 8, 25)
+    live = Provenance.live("GET /api/frontend/v1/stats/tool-call-error-rate")
+    rates = er.ErrorRates({
+        "tool-call": Sourced([SeriesPoint(day, "A", "a", 1.0, 10), SeriesPoint(day + dt.timedelta(days=1), "A", "a", 3.0, 30),
+                              SeriesPoint(day, "B", "b", 2.5, None)], live),
+        "structured-output": Sourced([SeriesPoint(day, "A", "a", 0.5, 1000)], live),
+    })
+    a, b = er.summary_rows(rates)
+    assert er.newest_day(rates) == dt.date(2026, 8, 26)
+    assert a == {"Provider": "A", "Tool-call errors, latest day": "3.00% (30 calls)",
+                 "Tool-call errors, average": "2.50% over 2 days",
+                 "Structured-output errors, latest day": "0.50% (1,000 requests) on 2026-08-25",
+                 "Structured-output errors, average": "0.50% over 1 day"}
+    assert b["Tool-call errors, latest day"] == "2.50% on 2026-08-25"  # no call count given: none shown
+    assert b["Structured-output errors, latest day"] == b["Structured-output errors, average"] == "no data"
+
+
 # --- the service: live, recorded, never simulated ------------------------------------------------------
 
 def test_live_series_and_the_old_path_fallback(fake):
@@ -111,6 +129,7 @@ def test_offline_with_nothing_recorded_there_is_no_data_and_nothing_simulated():
     assert not rates.available
     for sourced in rates.series.values():
         assert sourced.value == [] and sourced.provenance.kind is Kind.NONE and "Offline" in sourced.notice
+    assert rates.why_none() == "Offline mode: no live daily tool-call or structured-output error rates."
     assert "uses no error rates" in rates.note([]) and "falls back" in rates.note([])
 
 

@@ -235,7 +235,7 @@ def test_performance_live_draws_each_error_rate_from_its_route(live_env):
     assert "strokeDash" in line["encoding"] and all("shape" in layer["encoding"] for layer in points)
     assert any(layer["mark"].get("filled") is False for layer in points)  # thin days are hollow, not only grey
     summary = frame_with(at, "Tool-call errors, latest day").set_index("Provider")
-    assert summary.loc["OpenAI", "Tool-call errors, latest day"] == "0.90% on 2026-11-19 (523,897 tool calls)"
+    assert summary.loc["OpenAI", "Tool-call errors, latest day"] == "0.90% (523,897 calls)"
     assert summary.loc["Azure", "Structured-output errors, average"] == "0.18% over 8 days"
     assert not no_data_notices(at)
     at.segmented_control(key="perf_errors_kind").set_value("structured-output")
@@ -264,7 +264,8 @@ def test_providers_live_error_rates_and_the_exacto_estimate_that_uses_them(live_
     no_exception(at)
     summary = frame_with(at, "Tool-call errors, average").set_index("Provider")
     assert summary.loc["OpenAI", "Tool-call errors, average"] == "2.92% over 8 days"
-    assert summary.loc["Azure", "Tool-call errors, latest day"] == "0.40% on 2026-11-19 (2,500 tool calls)"
+    assert summary.loc["Azure", "Tool-call errors, latest day"] == "0.40% (2,500 calls)"
+    assert "Latest day: 2026-11-19 (UTC)" in page_text(at)
     picks = frame_with(at, "Likely first").set_index("Mode")
     why = picks.loc["Exacto", "Why"]
     assert picks.loc["Exacto", "Likely first"] == "OpenAI"  # Azure has fewer errors but is deranked
