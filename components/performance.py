@@ -12,7 +12,9 @@ import streamlit as st
 
 from routerlens import formatting as fmt
 from routerlens import text as md
-from routerlens.error_rates import ERROR_RATES, SAMPLE_TEXT, WINDOW_TEXT, ErrorRates, newest_day, summary_rows
+from routerlens.error_rates import (
+    AVERAGE_DAYS, ERROR_RATES, SAMPLE_TEXT, WINDOW_TEXT, ErrorRates, newest_day, summary_rows,
+)
 from routerlens.metrics import (
     METRICS, PERCENTILES, THIN_SAMPLE_COUNT, SeriesPoint, format_metric, percentile_value, tail_text, window_points,
 )
@@ -240,8 +242,9 @@ def uptime_strip(series: Sourced[list[UptimePoint]], *, hourly: bool, window_day
 
 # --- error rates ------------------------------------------------------------------------------------
 
-AVERAGE_TEXT = ("Averages are over the days the source gives, weighted by calls where every day gives its count "
-                "(the share of all calls that failed), else the plain mean of the days.")
+AVERAGE_TEXT = (f"Averages are over the newest {AVERAGE_DAYS} days with a value, weighted by calls where every day "
+                "gives its count (the share of all calls that failed), else the plain mean of the days.")
+
 
 def error_rate_chart(frame: pd.DataFrame, *, label: str, counted: str, title: str | alt.TitleParams,
                      height: int = CHART_HEIGHT) -> alt.LayerChart:
@@ -317,11 +320,10 @@ def error_rate_panel(rates: ErrorRates, *, window_days: int | None, key: str) ->
                     key=key)
             return
         _error_rate_body(rates, window_days, key)
-        if rates.available:
-            st.markdown("**Per provider, both rates**")
-            static_table(summary_rows(rates), missing="no data", key=f"{key}_summary")
-            st.caption(f"Latest day: {newest_day(rates)} (UTC), with the calls behind it. " + AVERAGE_TEXT)
-            with st.container(horizontal=True, key=f"{key}_sources"):
-                for kind, series in rates.series.items():
-                    st.caption(f"{ERROR_RATES[kind].label}:")
-                    provenance_badge(series.provenance, key=f"{key}_{kind}_sum_prov")
+        st.markdown("**Per provider, both rates**")
+        static_table(summary_rows(rates), missing="no data", key=f"{key}_summary")
+        st.caption(f"Latest day: {newest_day(rates)} (UTC), with the calls behind it. " + AVERAGE_TEXT)
+        with st.container(horizontal=True, key=f"{key}_sources"):
+            for kind, series in rates.series.items():
+                st.caption(f"{ERROR_RATES[kind].label}:")
+                provenance_badge(series.provenance, key=f"{key}_{kind}_sum_prov")

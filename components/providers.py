@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from routerlens import text as md
-from routerlens.error_rates import ERROR_RATES, WINDOW_TEXT, ErrorRates, newest_day, summary_rows, with_error_rates
+from routerlens.error_rates import (
+    AVERAGE_DAYS, ERROR_RATES, WINDOW_TEXT, ErrorRates, newest_day, summary_rows, with_error_rates,
+)
 from routerlens.metrics import format_metric
 from routerlens.providers import ProviderTable, data_policy_text, status_text
 from routerlens.pricing import blended_per_m
@@ -165,8 +167,8 @@ def error_rates_summary(rates: ErrorRates, *, key: str) -> None:
                     icon=":material/block:")
         else:
             static_table(summary_rows(rates), missing="no data", key=f"{key}_errors_table")
-            st.caption(f"Latest day: {newest_day(rates)} (UTC), with the calls behind it; averages over the days "
-                       "the source gives, weighted by calls where every day gives its count.")
+            st.caption(f"Latest day: {newest_day(rates)} (UTC), with the calls behind it; averages over the newest "
+                       f"{AVERAGE_DAYS} days, weighted by calls where every day gives its count.")
             for sourced in rates.series.values():
                 if sourced.value:
                     sourced_notice(sourced, key=f"{key}_errors_notice")

@@ -66,6 +66,9 @@ ERROR_RATES: dict[str, ErrorRate] = {
         "real traffic; it does not publish the exact formula."),
 }
 
+AVERAGE_DAYS = 8
+"""A provider's average (the one Exacto's estimate ranks by) covers its newest days up to this many,
+the website's own window, so a long recording does not dilute a recent change."""
 WINDOW_TEXT = ("One point per endpoint and UTC day. The website's route returns about the last 8 days whatever "
                "range is asked; this deployment's recording, if any, keeps older days.")
 SAMPLE_TEXT = ("Sample size: the calls behind each day's rate, where the route gives them (its `volume` figure); "
@@ -150,16 +153,16 @@ class ProviderRate:
         return self.calls is not None
 
 
-def summarise(points: Iterable[SeriesPoint]) -> list[ProviderRate]:
-    """Per provider (by label): the newest day's rate and the average over every day with a value.
-    The average is weighted by calls when every such day gives its count (so it is the share of
-    all calls that failed); otherwise it is the plain mean of the daily rates."""
+def summarise(points: Iterable[SeriesPoint], *, days: int = AVERAGE_DAYS) -> list[ProviderRate]:
+    """Per endpoint: the newest day's rate and the average over its newest ``days`` days with a
+    value. The average is weighted by calls when every such day gives its count (so it is the share
+    of all calls that failed); otherwise it is the plain mean of the daily rates."""
     by_key: dict[str, list[SeriesPoint]] = {}
     for point in points:
         by_key.setdefault(point.endpoint_key, []).append(point)
     out = []
     for key, items in by_key.items():
-        known = sorted((p for p in items if p.value is not None), key=lambda p: p.when)
+        known = sorted((p for p in items if p.value is not None), key=lambda p: p.when)[-days:]
         newest = known[-1] if known else None
         calls = sum(p.count for p in known) if known and all(p.count is not None for p in known) else None
         if calls:
@@ -197,7 +200,7 @@ class ErrorRates:
 
     @property
     def days(self) -> int:
-        """The most days with a value behind any provider's average."""
+        """The most days behind any provider's average (at most :data:`AVERAGE_DAYS`)."""
         return max((r.days for kind in ERROR_RATES for r in self.summary(kind)), default=0)
 
     def note(self, candidates: Iterable[Candidate]) -> str:
@@ -215,8 +218,8 @@ class ErrorRates:
                 parts.append(f"{rate.short} " + ", ".join(shown))
         sources = "; ".join(dict.fromkeys(s.provenance.short_label() for s in self.series.values() if s.value))
         body = " · ".join(parts) if parts else "none for these providers"
-        return (f"Exacto's estimate uses the published error rates, averaged over up to {self.days} days (weighted by "
-                f"calls where given): {body} ({sources}).")
+        return (f"Exacto's estimate uses the published error rates, averaged over the newest {self.days} days "
+                f"(weighted by calls where given): {body} ({sources}).")
 
     def why_none(self) -> str:
         """Why there are none, in the sources' own words; two notices that differ only in the

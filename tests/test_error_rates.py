@@ -90,6 +90,13 @@ def test_summary_weights_by_calls_when_every_day_gives_them():
     assert b.average == pytest.approx(2.5) and b.calls is None and not b.weighted  # a day without its count: plain mean
 
 
+def test_the_average_covers_the_newest_eight_days_only():
+    start = dt.datetime(2026, 1, 1)
+    points = [SeriesPoint(start + dt.timedelta(days=i), "A", "a", 50.0 if i < 30 else 1.0, 10) for i in range(38)]
+    row, = er.summarise(points)
+    assert row.days == er.AVERAGE_DAYS == 8 and row.average == 1.0  # a month of old recording does not dilute it
+
+
 def test_summary_rows_name_an_older_day_and_say_no_data_for_a_missing_rate():
     day = dt.datetime(2026, 8, 25)
     live = Provenance.live("GET /api/frontend/v1/stats/tool-call-error-rate")

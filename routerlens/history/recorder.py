@@ -3,8 +3,9 @@
 For each model a pass reads its model-list entry, its endpoints (prices, status, uptime now and,
 with a key, latency/throughput percentiles), and the website stats routes where they answer
 (daily per-provider throughput / TTFT / end-to-end at every percentile, daily tool-call and
-structured-output error rates, daily and hourly uptime, effective pricing, daily activity, top apps). Every route's answer is parsed by the same parser
-the pages use, then written in **one transaction per route**: a failed, malformed or partial
+structured-output error rates, daily and hourly uptime, effective pricing, daily activity, top
+apps). Every route's answer is parsed by the same parser the pages use, then written in **one
+transaction per route**: a failed, malformed or partial
 fetch writes nothing for that route (and never a zero). All routes of a pass are fetched at once,
 so a pass takes about as long as its slowest route.
 
