@@ -1,5 +1,6 @@
 """Performance and uptime panels: percentile/window controls, metric definitions, per-provider
-daily line charts (thin data greyed), the real figures beside them, and uptime heat strips."""
+daily line charts (thin data greyed), the real figures beside them, the daily tool-call and
+structured-output error rates, and uptime heat strips."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import streamlit as st
 
 from routerlens import formatting as fmt
 from routerlens import text as md
+from routerlens.error_rates import (
+    AVERAGE_DAYS, ERROR_RATES, SAMPLE_TEXT, WINDOW_TEXT, ErrorRates, newest_day, summary_rows,
+)
 from routerlens.metrics import (
     METRICS, PERCENTILES, THIN_SAMPLE_COUNT, SeriesPoint, format_metric, percentile_value, tail_text, window_points,
 )
@@ -234,3 +238,92 @@ def uptime_strip(series: Sourced[list[UptimePoint]], *, hourly: bool, window_day
     else:
         st.caption(f"No {what} to draw.")
     sourced_badges(series, key=f"{key}_prov")
+
+
+# --- error rates ------------------------------------------------------------------------------------
+
+AVERAGE_TEXT = (f"Averages are over the newest {AVERAGE_DAYS} days with a value, weighted by calls where every day "
+                "gives its count (the share of all calls that failed), else the plain mean of the days.")
+
+
+def error_rate_chart(frame: pd.DataFrame, *, label: str, counted: str, title: str | alt.TitleParams,
+                     height: int = CHART_HEIGHT) -> alt.LayerChart:
+    """A line per provider told apart by colour, dash and point shape (never colour alone); a day
+    with fewer than THIN_SAMPLE_COUNT calls behind it is a hollow point; the tooltip names the
+    calls behind each day."""
+    legend = alt.Legend(orient="bottom", title=None)
+    base = alt.Chart(frame).encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %d", tickCount="day")),
+        y=alt.Y("value:Q", title="% errored", scale=alt.Scale(zero=True)),
+    )
+    colour = alt.Color("provider:N", scale=alt.Scale(range=PALETTE), legend=legend)
+    line = base.mark_line(strokeWidth=2).encode(color=colour, strokeDash=alt.StrokeDash("provider:N", legend=legend))
+    tooltip = [alt.Tooltip("date:T", title="Day (UTC)"), alt.Tooltip("provider:N", title="Provider"),
+               alt.Tooltip("value:Q", title=f"{label} (%)", format=".2f"),
+               alt.Tooltip("samples:N", title=f"{counted[:1].upper()}{counted[1:]} behind it"),
+               alt.Tooltip("thin:N", title="Thin data")]
+    shape = alt.Shape("provider:N", legend=legend)
+    solid = base.transform_filter(~alt.datum.thin).mark_point(filled=True, size=55).encode(
+        color=colour, shape=shape, tooltip=tooltip)
+    hollow = base.transform_filter(alt.datum.thin).mark_point(filled=False, size=55, strokeWidth=1.5).encode(
+        color=colour, shape=shape, tooltip=tooltip)
+    return alt.layer(line, solid, hollow).properties(title=title, height=height)
+
+
+def no_data(what: str, why: str, series: Sourced, *, key: str) -> None:
+    """The explicit "no data" state of an error rate, with why and its "No data" badge."""
+    st.info(f"**No data**: there are no {what} to show. {why} Nothing recorded by this deployment has them, the "
+            "bundled snapshot has none, and error rates are never simulated: they come from OpenRouter live or "
+            "from a recording.", icon=":material/block:")
+    sourced_badges(series, key=f"{key}_prov")
+
+
+@st.fragment
+def _error_rate_body(rates: ErrorRates, window_days: int | None, key: str) -> None:
+    """The selected rate's chart and definition (a fragment: switching rates reruns only this)."""
+    kind = st.segmented_control("Error rate", list(ERROR_RATES), default="tool-call", required=True,
+                                format_func=lambda k: ERROR_RATES[k].label, key=f"{key}_kind",
+                                label_visibility="collapsed") or "tool-call"
+    rate, series = ERROR_RATES[kind], rates.series[kind]
+    st.caption(f"**{rate.label}.** {rate.definition}")
+    if not series.value:
+        no_data(f"{rate.label.lower()}s", series.notice or f"{series.provenance.source}.", series, key=f"{key}_{kind}")
+        return
+    sourced_notice(series, key=f"{key}_{kind}_notice")
+    frame = series_frame(window_points(series.value, window_days))
+    if frame["value"].notna().any():
+        title = chart_title(f"{rate.label}, daily", series.provenance)
+        st.altair_chart(error_rate_chart(frame, label=rate.label, counted=rate.counted, title=title),
+                        width="stretch", key=f"{key}_{kind}_chart")
+        thin = int(frame["thin"].sum())
+        if thin:
+            st.caption(f"{thin} hollow point(s): fewer than {THIN_SAMPLE_COUNT} {rate.counted} that day, so one or "
+                       "two failures swing the rate.")
+    else:
+        st.caption("No daily points to draw in this window.")
+    sourced_badges(series, key=f"{key}_{kind}_prov")
+
+
+def error_rate_panel(rates: ErrorRates, *, window_days: int | None, key: str) -> None:
+    """Tool-call and structured-output error rates: a chart per rate (one shown at a time), the
+    newest day and the average per provider for both, what counts as an error, the window and
+    the sample size, each rate with its own source badge. With no data it says so: nothing here
+    is ever simulated."""
+    with st.container(border=True, key=f"{key}_panel"):
+        st.subheader("Tool-call and structured-output error rates")
+        st.caption("What OpenRouter's Exacto mode optimises: how often a provider's tool calls and structured "
+                   "outputs come back broken. " + WINDOW_TEXT + " " + SAMPLE_TEXT.format(thin=THIN_SAMPLE_COUNT))
+        if not rates.available:
+            for rate in ERROR_RATES.values():
+                st.caption(f"**{rate.label}.** {rate.definition}")
+            no_data("tool-call or structured-output error rates", rates.why_none(), next(iter(rates.series.values())),
+                    key=key)
+            return
+        _error_rate_body(rates, window_days, key)
+        st.markdown("**Per provider, both rates**")
+        static_table(summary_rows(rates), missing="no data", key=f"{key}_summary")
+        st.caption(f"Latest day: {newest_day(rates)} (UTC), with the calls behind it. " + AVERAGE_TEXT)
+        with st.container(horizontal=True, key=f"{key}_sources"):
+            for kind, series in rates.series.items():
+                st.caption(f"{ERROR_RATES[kind].label}:")
+                provenance_badge(series.provenance, key=f"{key}_{kind}_sum_prov")

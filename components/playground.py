@@ -26,6 +26,7 @@ from routerlens.chat import (
     history_messages, is_cut_off, run_many,
 )
 from routerlens.client import OpenRouterClient
+from routerlens.error_rates import error_rates, warm
 from routerlens.ids import ModelRef
 from routerlens.images import prepare_all, split_urls
 from routerlens.limits import HostPolicy, KeyAccess, SharedKeyGuard, charged_cost, key_access, load_policy
@@ -145,6 +146,7 @@ def playground(ctx: AppContext, *, key: str) -> None:
     """The whole playground for ``ctx.model_id``. ``key`` prefixes its widgets' keys; what it
     remembers is the session's one :class:`~components.playground_state.PlaygroundSession`
     (one playground per session)."""
+    warm(ctx.service, ctx.model_id)  # the error rates Exacto's estimate uses: fetched meanwhile
     model = current_model(ctx)
     access = key_access(ctx.key_source, load_policy(os.environ, app_secrets()),
                         offline=not ctx.service.can_send)
@@ -159,7 +161,7 @@ def playground(ctx: AppContext, *, key: str) -> None:
         st.caption(access.limits_text)
 
     table = provider_table(ctx.service, ctx.model_id)
-    mode, pinned = routing_panel(table, key=key)
+    mode, pinned = routing_panel(table, rates=error_rates(ctx.service, ctx.model_id, table=table), key=key)
     recording = describe_recording(ctx.settings.history_url)
     params, options = settings_panel(model.value.max_completion_tokens if model.value else None,
                                      model_defaults=model.value.default_parameters if model.value else {},

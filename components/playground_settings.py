@@ -10,6 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from routerlens import formatting as fmt
+from routerlens import text as md
+from routerlens.error_rates import ErrorRates, with_error_rates
 from routerlens.providers import ProviderTable
 from routerlens.routing import RequestSpec, RoutingMode
 from routerlens.routing_pick import Candidate, likely_picks
@@ -36,9 +38,10 @@ class SendOptions:
     definitions that are not valid JSON (components.playground_tools)."""
 
 
-def routing_panel(table: ProviderTable, *, key: str) -> tuple[RoutingMode, str | None]:
+def routing_panel(table: ProviderTable, *, rates: ErrorRates | None = None, key: str) -> tuple[RoutingMode, str | None]:
     """Mode picker with its one-line explanation, the pinned provider, and which provider each
-    mode would most likely use right now (from the providers data, with its source)."""
+    mode would most likely use right now (from the providers data, with its source). ``rates``:
+    the published error rates Exacto's estimate uses (a line under its explanation says which)."""
     endpoints = [row.endpoint for row in table.rows]
     slugs = [e.routing_slug for e in endpoints]
     names = {e.routing_slug: e.provider_name for e in endpoints}
@@ -50,6 +53,9 @@ def routing_panel(table: ProviderTable, *, key: str) -> tuple[RoutingMode, str |
                  "as described below.",
         ) or RoutingMode.BALANCED
         st.caption(f"**{mode.label}:** {mode.explanation}")
+        candidates = with_error_rates([Candidate.from_endpoint(row.endpoint) for row in table.rows], rates)
+        if mode is RoutingMode.EXACTO and rates is not None:
+            st.caption(md.escape_markdown_text(rates.note(candidates)))
         pinned = None
         if mode is RoutingMode.PINNED:
             if slugs:
@@ -62,12 +68,11 @@ def routing_panel(table: ProviderTable, *, key: str) -> tuple[RoutingMode, str |
         else:
             choice = pinned_choice(key)  # kept while another mode is shown: the picks table still uses it
             pinned = choice if choice in slugs else None
-        _picks_table(table, pinned=pinned, key=key)
+        _picks_table(table, candidates, pinned=pinned, key=key)
     return mode, pinned
 
 
-def _picks_table(table: ProviderTable, *, pinned: str | None, key: str) -> None:
-    candidates = [Candidate.from_endpoint(row.endpoint) for row in table.rows]
+def _picks_table(table: ProviderTable, candidates: list[Candidate], *, pinned: str | None, key: str) -> None:
     if not candidates:
         sourced_notice(table.endpoints, key=f"{key}_picks_notice")
         st.caption("Which provider each mode would pick: unknown (no provider list).")
@@ -90,8 +95,9 @@ def _picks_table(table: ProviderTable, *, pinned: str | None, key: str) -> None:
         for index, provenance in enumerate(sorted(perf, key=lambda p: p.short_label())):
             if provenance != table.endpoints.provenance:
                 provenance_badge(provenance, key=f"{key}_picks_perf_prov{index}")
-    st.caption("An estimate from published prices, p50 throughput and latency, uptime and status: OpenRouter does "
-               "not publish its routing decision. The provider that really served each answer is shown under it.")
+    st.caption("An estimate from published prices, p50 throughput and latency, uptime and status (and, for Exacto, "
+               "the published error rates when there are some): OpenRouter does not publish its routing decision. "
+               "The provider that really served each answer is shown under it.")
     sourced_notice(table.endpoints, key=f"{key}_picks_notice")
 
 

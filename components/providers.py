@@ -1,5 +1,6 @@
-"""Providers panels: the merged per-endpoint table (sortable, CSV), likely routing picks, and the
-third-party endpoint summary. Missing values stay missing (shown "unknown"), never 0."""
+"""Providers panels: the merged per-endpoint table (sortable, CSV), the published error rates, likely
+routing picks, and the third-party endpoint summary. Missing values stay missing (shown "unknown"),
+never 0."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ import pandas as pd
 import streamlit as st
 
 from routerlens import text as md
+from routerlens.error_rates import (
+    AVERAGE_DAYS, ERROR_RATES, WINDOW_TEXT, ErrorRates, newest_day, summary_rows, with_error_rates,
+)
 from routerlens.metrics import format_metric
 from routerlens.providers import ProviderTable, data_policy_text, status_text
 from routerlens.pricing import blended_per_m
 from routerlens.routing_pick import Candidate, likely_picks
 
 from .badges import provenance_badge, source_caption, sourced_notice
+from .tables import static_table
 
 UNKNOWN = "unknown"
 
@@ -128,9 +133,10 @@ def providers_table(table: ProviderTable, *, model_id: str, notes: list[str] = (
                 source_caption(sourced.provenance, key=f"{key}_src")
 
 
-def routing_picks(table: ProviderTable, *, key: str) -> None:
-    """What each routing mode would likely pick right now, from the table's figures."""
-    candidates = [Candidate.from_endpoint(endpoint) for endpoint in table.endpoint_list]
+def routing_picks(table: ProviderTable, *, rates: ErrorRates | None = None, key: str) -> None:
+    """What each routing mode would likely pick right now, from the table's figures; Exacto also
+    from the published error rates when ``rates`` has some (and a line says which it used)."""
+    candidates = with_error_rates([Candidate.from_endpoint(endpoint) for endpoint in table.endpoint_list], rates)
     picks = likely_picks(candidates)
     rows = [{
         "Mode": mode.label,
@@ -143,7 +149,33 @@ def routing_picks(table: ProviderTable, *, key: str) -> None:
         st.caption("An estimate from the figures in the table (OpenRouter does not publish its decision). "
                    "Pinned shows the first provider; pin any provider by its routing slug.")
         st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{key}_picks_df")
+        if rates is not None:
+            st.caption(md.escape_markdown_text(rates.note(candidates)))
         provenance_badge(table.endpoints.provenance, key=f"{key}_picks_prov")
+
+
+def error_rates_summary(rates: ErrorRates, *, key: str) -> None:
+    """Compact: each provider's tool-call and structured-output error rate on the newest day and on
+    average, with the sources; "no data" (never a simulated rate) when there are none."""
+    with st.container(border=True, key=f"{key}_errors"):
+        st.subheader("Tool-call and structured-output errors")
+        st.caption(" ".join(f"**{rate.label}:** {rate.definition}" for rate in ERROR_RATES.values()))
+        st.caption(WINDOW_TEXT + " Daily charts are on the Performance page.")
+        if not rates.available:
+            st.info(f"**No data**: there are no tool-call or structured-output error rates to show. "
+                    f"{rates.why_none()} Error rates are never simulated and the bundled snapshot has none.",
+                    icon=":material/block:")
+        else:
+            static_table(summary_rows(rates), missing="no data", key=f"{key}_errors_table")
+            st.caption(f"Latest day: {newest_day(rates)} (UTC), with the calls behind it; averages over the newest "
+                       f"{AVERAGE_DAYS} days, weighted by calls where every day gives its count.")
+            for sourced in rates.series.values():
+                if sourced.value:
+                    sourced_notice(sourced, key=f"{key}_errors_notice")
+        with st.container(horizontal=True, key=f"{key}_errors_sources"):
+            for kind, sourced in rates.series.items():
+                st.caption(f"{ERROR_RATES[kind].label}:")
+                provenance_badge(sourced.provenance, key=f"{key}_errors_{kind}_prov")
 
 
 def endpoint_summary_panel(table: ProviderTable, *, key: str) -> None:

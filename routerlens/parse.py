@@ -69,6 +69,13 @@ def to_float(value: Any) -> float | None:
     return number
 
 
+def to_percent(value: Any) -> float | None:
+    """A percentage between 0 and 100, or ``None``: a value outside that range is not a percent
+    (a fraction, a count or a glitch) and is dropped rather than drawn."""
+    number = to_float(value)
+    return number if number is not None and 0.0 <= number <= 100.0 else None
+
+
 _COUNT_SUFFIX = {"": 1, "K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
 
 

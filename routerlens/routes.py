@@ -149,6 +149,18 @@ def comparison(metric: str, permaslug: str, variant: str, percentile: str) -> Li
     return website(METRIC_ROUTES[metric], {"permaslug": permaslug, "variant": variant, "percentile": percentile})
 
 
+ERROR_RATE_ROUTES = {
+    "tool-call": "tool-call-error-rate",
+    "structured-output": "structured-output-error-rate",
+}
+"""The two daily error-rate routes by kind; the route name is also the metric the recording keeps."""
+
+
+def error_rate(kind: str, permaslug: str, variant: str) -> LiveRoute:
+    """Daily per-endpoint error rate (percent) of one kind: tool calls or structured output."""
+    return website(ERROR_RATE_ROUTES[kind], {"permaslug": permaslug, "variant": variant})
+
+
 def uptime_recent(permaslug: str) -> LiveRoute:
     """Daily uptime per endpoint. No variant parameter: every variant's endpoints come back,
     keyed ``uuid`` or ``uuid::variant``."""
@@ -186,6 +198,7 @@ def plan(ref: ModelRef, permaslug: str, *, has_key: bool, today: dt.date) -> lis
               uptime_recent(permaslug), effective_pricing(permaslug, variant),
               top_apps(permaslug, variant), model_activity(permaslug, variant)]
     routes += [comparison(metric, permaslug, variant, "p50") for metric in METRIC_ROUTES]
+    routes += [error_rate(kind, permaslug, variant) for kind in ERROR_RATE_ROUTES]
     if has_key:
         routes += [benchmarks(), app_rankings(), rankings_daily(today)]
     return list(dict.fromkeys(routes))

@@ -6,8 +6,11 @@ the docs name (see ``reference/openrouter-api.md`` §2):
 * Balanced (default): stable providers share traffic weighted by the inverse square of price;
   unstable, degraded or deranked providers become fallbacks.
 * Nitro: highest throughput first. Floor: cheapest first.
-* Exacto: quality-first ordering by tool-calling signals OpenRouter does not publish; approximated
-  here by health, then uptime, then throughput, and said so.
+* Exacto: quality-first ordering by tool-calling quality signals (reference §2: tool-call error
+  telemetry, throughput, benchmark scores). Estimated here from the published tool-call and
+  structured-output error rates when they are known (healthy providers first, then the lowest
+  combined error rate, ties by throughput); without them, by health, then uptime, then
+  throughput. Either way the reason says which.
 * Pinned: exactly the chosen provider, no fallback.
 
 The pricing page and the playground both use :func:`likely_picks`.
@@ -43,6 +46,11 @@ class Candidate:
     is_deranked: bool | None = None
     deranked_source: str | None = None
     """Where the deranked flag came from when not from the endpoint's own source."""
+    endpoint_id: str | None = None
+    tool_error_rate: float | None = None
+    """Published tool-call error rate (%) over the days shown; ``None`` = not known."""
+    structured_error_rate: float | None = None
+    """Published structured-output error rate (%) over the days shown; ``None`` = not known."""
 
     @property
     def degraded(self) -> bool:
@@ -61,7 +69,8 @@ class Candidate:
         return Candidate(tag=endpoint.routing_slug, provider=endpoint.provider_name,
                          price=price if price is not None else blended_per_m(endpoint.pricing),
                          throughput=thr, latency=lat, uptime=uptime, status=endpoint.status,
-                         is_deranked=endpoint.is_deranked, deranked_source=endpoint.deranked_source)
+                         is_deranked=endpoint.is_deranked, deranked_source=endpoint.deranked_source,
+                         endpoint_id=endpoint.endpoint_id)
 
 
 @dataclass(frozen=True)
@@ -170,11 +179,66 @@ def likely_pick(mode: RoutingMode, candidates: Iterable[Candidate], *, pinned: s
                             lambda c: f"{number(c.throughput)} tok/s")
     if mode is RoutingMode.FLOOR:
         return _sorted_pick(mode, items, lambda c: c.price, "lowest price", "price", lambda c: money(c.price))
-    key = (lambda c: (c.degraded, -(c.uptime if c.uptime is not None else 0), -(c.throughput or 0)))
-    ranked = sorted(items, key=key)
-    return Pick(mode, tuple(ranked),
-                f"{ranked[0].provider} first (estimate): Exacto orders by tool-calling quality signals that "
-                "OpenRouter does not publish; approximated here by health, uptime, then throughput.")
+    return _exacto_pick(items)
+
+
+_ERROR_RATES = (("tool_error_rate", "tool calls"), ("structured_error_rate", "structured output"))
+
+
+def combined_error_rate(items: list[Candidate]):
+    """``candidate → combined error rate (%) or None``: the mean of the kinds of error rate every
+    rated candidate has (so all are compared on the same kinds); when no kind is shared, each
+    candidate's own known kinds."""
+    rated = [c for c in items if any(getattr(c, name) is not None for name, _ in _ERROR_RATES)]
+    shared = [name for name, _ in _ERROR_RATES if rated and all(getattr(c, name) is not None for c in rated)]
+    kinds = shared or [name for name, _ in _ERROR_RATES]
+
+    def combined(candidate: Candidate) -> float | None:
+        values = [getattr(candidate, name) for name in kinds if getattr(candidate, name) is not None]
+        return sum(values) / len(values) if values else None
+
+    return combined
+
+
+def _rates_text(candidate: Candidate, combined: float) -> str:
+    parts = [f"{what} {getattr(candidate, name):.2f}%" for name, what in _ERROR_RATES
+             if getattr(candidate, name) is not None]
+    return ", ".join(parts) + (f"; combined {combined:.2f}%" if len(parts) > 1 else "")
+
+
+def _exacto_pick(items: list[Candidate]) -> Pick:
+    """Healthy first, then the lowest combined published error rate, ties by p50 throughput;
+    without any error rate, the previous rule (health, uptime, throughput), and the reason says so."""
+    mode = RoutingMode.EXACTO
+    combined = combined_error_rate(items)
+    if all(combined(c) is None for c in items):
+        ranked = sorted(items, key=lambda c: (c.degraded, -(c.uptime if c.uptime is not None else 0),
+                                              -(c.throughput or 0)))
+        return Pick(mode, tuple(ranked),
+                    f"{ranked[0].provider} first (estimate): no tool-call or structured-output error rates are "
+                    "known here, so this falls back to health, uptime, then throughput.")
+    key = (lambda c: None if combined(c) is None else (round(combined(c), 6), -(c.throughput or 0)))
+    by_value = _rank(items, key)
+    ranked = _health_last(by_value)
+    top, leader = ranked[0], by_value[0]
+    if combined(top) is None:
+        reason = (f"{top.provider} first (estimate): no healthy provider has a published error rate; "
+                  f"{leader.provider} has ({_rates_text(leader, combined(leader))}) but is {_why_fallback(leader)}.")
+        return Pick(mode, tuple(ranked), reason)
+    reason = (f"{top.provider} first (estimate, from the published error rates): lowest combined tool-call and "
+              f"structured-output error rate ({_rates_text(top, combined(top))})")
+    runner = next((c for c in ranked[1:] if combined(c) is not None and not c.degraded), None)
+    if runner is not None and round(combined(runner), 6) == round(combined(top), 6):
+        reason += f"; tied with {runner.provider}, so the higher p50 throughput goes first"
+    reason += "."
+    if leader is not top:
+        reason = (f"{top.provider} first (estimate, from the published error rates): {leader.provider} has the lowest "
+                  f"combined error rate ({_rates_text(leader, combined(leader))}) but is {_why_fallback(leader)}, so "
+                  f"it is tried after healthy providers ({top.provider}: {_rates_text(top, combined(top))}).")
+    unrated = [c.provider for c in items if combined(c) is None]
+    if unrated:
+        reason += f" No error rate is known for {', '.join(unrated)}, so it is ordered after those with one."
+    return Pick(mode, tuple(ranked), reason)
 
 
 def likely_picks(candidates: Iterable[Candidate], *, pinned: str | None = None) -> dict[RoutingMode, Pick]:

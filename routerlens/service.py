@@ -223,7 +223,7 @@ class DataService:
         self.observer: Callable[[LiveRoute, Fetched], None] | None = None
         """Told of every fresh live answer (the optional "record what the pages fetch" setting);
         it must return at once and never raise into a page."""
-        # 16 = the client's connection limit: every route of a cold refresh (14 today) runs at once.
+        # 16 = the client's connection limit: every route of a cold refresh (16 today, with a key) runs at once.
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=16, thread_name_prefix="routerlens-live")
 
     # -- the source rule --------------------------------------------------------------------------
@@ -582,6 +582,18 @@ class DataService:
                 if exc.status != 404:
                     break
         return result
+
+    def warm(self, wanted: list[LiveRoute]) -> None:
+        """Start fetching the routes not cached yet and return at once. A page calls this before
+        its slower work; a read that needs one of them later joins the fetch in flight (one request
+        per route) instead of adding its wait to the page. Nothing is sent offline, nor a keyed
+        route without a key."""
+        if not self.can_send:
+            return
+        for route in dict.fromkeys(wanted):
+            if (route.needs_key and not self.settings.has_key) or self.is_cached(route):
+                continue
+            threading.Thread(target=self.live_get, args=(route,), name="routerlens-warm", daemon=True).start()
 
     def prefetch(self, wanted: list[LiveRoute]) -> dict[LiveRoute, Fetched | OpenRouterError]:
         """Fetch every route that is not cached yet, concurrently; then serve all from cache."""

@@ -2,8 +2,9 @@
 (``percentile`` scales the series, ``id`` picks the endpoint), like the real routes.
 
 Series keys mix the two shapes seen in the wild (``<uuid>::standard`` and a bare ``<uuid>``); Azure
-values are objects with a small sample count (thin data) and one null gap. ``latency-e2e`` is only
-served at the old unversioned path, so the client's path fallback is exercised.
+values are objects with a small sample count (thin data) and one null gap. ``latency-e2e`` (and
+``structured-output-error-rate``) are only served at the old unversioned path, so the client's path
+fallback is exercised. The two error-rate routes carry the calls behind each value as ``volume``.
 """
 
 from __future__ import annotations
@@ -53,8 +54,61 @@ def hourly(request: Recorded) -> Reply:
     return Reply(json={"data": {"history": history}})
 
 
+# --- error rates (tool-call-error-rate, structured-output-error-rate) -------------------------------
+# The routes' shape: a percent per series key and day under "y", the calls behind each value under
+# "volume" (as pacell/openrouter-stats reads these routes, openrouter_stats/pull.py). About 8 daily
+# points come back, ending on the same day as the comparison series above.
+# OpenAI's values, and Azure's structured-output values, are gpt-4o-mini's real published figures for
+# 2026-08-25..2026-09-01 (pacell/openrouter-stats @ bcaf44c0a5c300178466514743a47c297bd31fa5,
+# data/openrouter/{tool_call,structured_output}_error_rate_daily.csv), re-dated to these days and,
+# for Azure, re-keyed to this server's Azure id. Azure's tool-call values are invented (that capture
+# has none for it): lower than OpenAI's, one thin day (40 calls) and one null gap.
+ERROR_DAYS = 8
+ERROR_START = START + dt.timedelta(days=DAYS - ERROR_DAYS)
+ERRORS = {
+    "tool-call": {
+        "openai": [(3.02, 537962), (2.52, 637865), (5.29, 439973), (1.93, 539012), (5.31, 307585), (5.34, 332247),
+                   (1.37, 511422), (0.9, 523897)],
+        "azure": [(0.8, 2100), (0.6, 1900), None, (0.7, 2300), (0.5, 2000), (1.1, 40), (0.6, 2200), (0.4, 2500)],
+    },
+    "structured-output": {
+        "openai": [(0.15, 4476629), (0.14, 4668022), (0.13, 4737672), (0.13, 4090899), (0.25, 1915200),
+                   (0.27, 1797033), (0.38, 2733034), (0.4, 2326469)],
+        "azure": [(0.14, 4024508), (0.13, 4602523), (0.13, 4179625), (0.13, 3765467), (0.18, 1785850),
+                  (0.24, 1729561), (0.23, 2396811), (0.41, 2234996)],
+    },
+}
+OTHER_VARIANT = "deadbeef-0000-4000-8000-00000000f4ee::free"
+"""A series of another variant in the tool-call answer: it must not be drawn as this variant's."""
+
+
+def error_rate_value(kind: str, provider: str, day: int) -> tuple[float, int] | None:
+    """(percent, calls) the fake serves for ``day`` (0 = ERROR_START), or None for the gap."""
+    return ERRORS[kind][provider][day]
+
+
+def error_rates(kind: str):
+    def handle(request: Recorded) -> Reply:
+        points = []
+        for day in range(ERROR_DAYS):
+            values, volume = {}, {}
+            for provider, key in (("openai", f"{OPENAI}::standard"), ("azure", AZURE)):
+                item = error_rate_value(kind, provider, day)
+                values[key] = None if item is None else item[0]
+                if item is not None:
+                    volume[key] = item[1]
+            if kind == "tool-call":
+                values[OTHER_VARIANT], volume[OTHER_VARIANT] = 50.0, 2
+            points.append({"x": f"{ERROR_START + dt.timedelta(days=day)} 00:00:00", "y": values, "volume": volume})
+        return Reply(json={"data": points})
+    return handle
+
+
 def install(server) -> None:
     for metric in ("throughput", "latency"):
         server.set(f"/api/frontend/v1/stats/{metric}-comparison", comparison(metric))
     server.set("/api/frontend/stats/latency-e2e-comparison", comparison("latency-e2e"))
     server.set("/api/frontend/v1/stats/uptime-hourly", hourly)
+    server.set("/api/frontend/v1/stats/tool-call-error-rate", error_rates("tool-call"))
+    # Served only at the older path, so the client's path fallback is exercised here too.
+    server.set("/api/frontend/stats/structured-output-error-rate", error_rates("structured-output"))

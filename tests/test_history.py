@@ -86,7 +86,7 @@ def test_a_database_of_the_first_schema_upgrades_without_losing_rows(db_url):
 def test_a_pass_records_every_route_with_its_source(fake, db_url):
     result, store = record(fake, db_url)
     assert not result.failures, result.failures
-    assert result.routes == 20 and result.points > 400, result
+    assert result.routes == 22 and result.points > 400, result
     counts = store.counts()
     assert counts["passes"] == 1 and counts["changes"] > 10
     throughput = store.read_points(MODEL, "standard", "throughput", "p50")

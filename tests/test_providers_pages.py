@@ -1,6 +1,6 @@
 """AppTest of the Providers, Pricing, Performance and Uptime pages: offline (snapshot + labelled
-simulated series) and live against the loopback server (stats routes from fixtures/routes_stats.json
-and tests/fake_stats.py)."""
+simulated series, and "no data" for the error rates, which are never simulated) and live against the
+loopback server (stats routes from fixtures/routes_stats.json and tests/fake_stats.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 
 from tests import fake_stats
 from tests.conftest import markdown_tables, page_text, run_app
+from tests.fakeserver import error_body
 
 PROVIDERS, PRICING, PERFORMANCE, UPTIME = ("pages/providers.py", "pages/pricing.py", "pages/performance.py",
                                            "pages/uptime.py")
@@ -194,6 +195,92 @@ def test_performance_live_mode_with_server_down_shows_notices_not_simulations(li
     no_exception(at)
     assert not charts(at)
     assert "Simulated" not in page_text(at) and "unavailable" in page_text(at)
+
+
+# --- error rates (Performance and Providers) ---------------------------------------------------------
+
+def error_chart(at):
+    """(spec, frames) of the error-rate chart on the page, or None."""
+    return next(((spec, frames) for spec, frames in charts(at) if "error rate" in title_of(spec)), None)
+
+
+def no_data_notices(at) -> list[str]:
+    return [element.value for element in at.info if "**No data**" in element.value]
+
+
+def test_performance_offline_error_rates_say_no_data_and_are_never_simulated():
+    at = run_app(PERFORMANCE)
+    no_exception(at)
+    assert error_chart(at) is None and len(charts(at)) == 3
+    notice, = no_data_notices(at)
+    assert "tool-call or structured-output error rates" in notice and "never simulated" in notice
+    text = page_text(at)
+    # On screen: what counts as an error (both rates), the window and the sample size.
+    assert "not valid JSON" in text and "asked for structured output" in text
+    assert "about the last 8 days" in text and "calls behind each day" in text
+
+
+def test_performance_live_draws_each_error_rate_from_its_route(live_env):
+    at = run_app(PERFORMANCE)
+    no_exception(at)
+    spec, (frame,) = error_chart(at)
+    assert title_of(spec) == "Tool-call error rate, daily"
+    openai = frame[frame["provider"] == "OpenAI"]
+    assert list(zip(openai["value"], openai["samples"])) == [
+        (value, f"{calls:,}") for value, calls in fake_stats.ERRORS["tool-call"]["openai"]]
+    azure = frame[frame["provider"] == "Azure"]
+    assert azure["value"].isna().sum() == 1 and azure["thin"].sum() == 1  # the gap, and the 40-call day
+    assert "hollow point" in page_text(at)
+    line, *points = spec["layer"]  # never colour alone: a dash per provider on lines, a shape on points
+    assert "strokeDash" in line["encoding"] and all("shape" in layer["encoding"] for layer in points)
+    assert any(layer["mark"].get("filled") is False for layer in points)  # thin days are hollow, not only grey
+    summary = frame_with(at, "Tool-call errors, latest day").set_index("Provider")
+    assert summary.loc["OpenAI", "Tool-call errors, latest day"] == "0.90% (523,897 calls)"
+    assert summary.loc["Azure", "Structured-output errors, average"] == "0.18% over 8 days"
+    assert not no_data_notices(at)
+    at.segmented_control(key="perf_errors_kind").set_value("structured-output")
+    at.run()
+    no_exception(at)
+    spec, (frame,) = error_chart(at)
+    assert title_of(spec) == "Structured-output error rate, daily" and "SIMULATED" not in json.dumps(spec)
+    assert frame[frame["provider"] == "Azure"]["value"].tolist() == [
+        value for value, _ in fake_stats.ERRORS["structured-output"]["azure"]]
+    assert "Live · fetched" in page_text(at)
+
+
+def test_performance_live_mode_with_the_error_routes_down_says_why(live_env, monkeypatch):
+    monkeypatch.setenv("ROUTERLENS_DATA_MODE", "live")
+    for path in ("/api/frontend/v1/stats/tool-call-error-rate", "/api/frontend/stats/structured-output-error-rate"):
+        live_env.set_json(path, error_body(503, "overloaded"), status=503)
+    at = run_app(PERFORMANCE)
+    no_exception(at)
+    assert error_chart(at) is None
+    notice, = no_data_notices(at)
+    assert "unavailable" in notice and "HTTP 503" in notice
+
+
+def test_providers_live_error_rates_and_the_exacto_estimate_that_uses_them(live_env):
+    at = run_app(PROVIDERS)
+    no_exception(at)
+    summary = frame_with(at, "Tool-call errors, average").set_index("Provider")
+    assert summary.loc["OpenAI", "Tool-call errors, average"] == "2.92% over 8 days"
+    assert summary.loc["Azure", "Tool-call errors, latest day"] == "0.40% (2,500 calls)"
+    assert "Latest day: 2026-11-19 (UTC)" in page_text(at)
+    picks = frame_with(at, "Likely first").set_index("Mode")
+    why = picks.loc["Exacto", "Why"]
+    assert picks.loc["Exacto", "Likely first"] == "OpenAI"  # Azure has fewer errors but is deranked
+    assert "from the published error rates" in why and "Azure has the lowest combined error rate" in why
+    assert "Exacto's estimate uses the published error rates" in page_text(at)
+
+
+def test_providers_offline_error_rates_say_no_data_and_exacto_falls_back():
+    at = run_app(PROVIDERS)
+    no_exception(at)
+    notice, = no_data_notices(at)
+    assert "never simulated" in notice
+    picks = frame_with(at, "Likely first").set_index("Mode")
+    assert "falls back to health, uptime, then throughput" in picks.loc["Exacto", "Why"]
+    assert "Exacto's estimate uses no error rates" in page_text(at)
 
 
 # --- uptime ----------------------------------------------------------------------------------------

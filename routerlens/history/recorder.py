@@ -2,9 +2,10 @@
 
 For each model a pass reads its model-list entry, its endpoints (prices, status, uptime now and,
 with a key, latency/throughput percentiles), and the website stats routes where they answer
-(daily per-provider throughput / TTFT / end-to-end at every percentile, daily and hourly uptime,
-effective pricing, daily activity, top apps). Every route's answer is parsed by the same parser
-the pages use, then written in **one transaction per route**: a failed, malformed or partial
+(daily per-provider throughput / TTFT / end-to-end at every percentile, daily tool-call and
+structured-output error rates, daily and hourly uptime, effective pricing, daily activity, top
+apps). Every route's answer is parsed by the same parser the pages use, then written in **one
+transaction per route**: a failed, malformed or partial
 fetch writes nothing for that route (and never a zero). All routes of a pass are fetched at once,
 so a pass takes about as long as its slowest route.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import functools
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -25,6 +27,7 @@ from typing import Any
 from .. import routes
 from ..client import Fetched, OpenRouterError
 from ..effective_pricing import parse_effective_pricing
+from ..error_rates import parse_error_rates
 from ..ids import ModelRef
 from ..metrics import METRICS, PERCENTILES, parse_metric_series
 from ..parse import ParseError, parse_endpoints, parse_models, split_series_key
@@ -218,6 +221,11 @@ class Recorder:
                 jobs.append(_Job(routes.comparison(metric, slug, variant, percentile),
                                  self._series_writer(ref, slug, metric, percentile),
                                  f"{routes.METRIC_ROUTES[metric]} {percentile} {ref.model_key}"))
+        for kind, metric in routes.ERROR_RATE_ROUTES.items():
+            # Percent per endpoint and day, with the calls behind it as the sample count.
+            jobs.append(_Job(routes.error_rate(kind, slug, variant),
+                             self._series_writer(ref, slug, metric, "", parse=parse_error_rates),
+                             f"{metric} {ref.model_key}"))
         return jobs
 
     def _hourly_jobs(self, stats_job: _Job, payload: Any) -> list[_Job]:
@@ -283,9 +291,13 @@ class Recorder:
                                   label=ep.provider_name))
         return self.store.write_points(rows, source_route=label, fetched_at=when), 0
 
-    def _series_writer(self, ref: ModelRef, slug: str, metric: str, percentile: str):
+    def _series_writer(self, ref: ModelRef, slug: str, metric: str, percentile: str, *,
+                       parse: Callable[..., list] | None = None):
+        """A daily per-endpoint series (``parse``: the comparison charts' parser by default)."""
+        parse = parse or functools.partial(parse_metric_series, percentile=percentile)
+
         def write(payload: Any, label: str, when: dt.datetime) -> tuple[int, int]:
-            series = parse_metric_series(payload, percentile=percentile, variant=ref.variant)
+            series = parse(payload, variant=ref.variant)
             rows = [Point(slug, ref.variant, p.endpoint_key, metric, percentile, _day(p.when), p.value, p.count)
                     for p in series if split_series_key(p.endpoint_key)[1] in (None, ref.variant)]
             return self.store.write_points(rows, source_route=label, fetched_at=when), 0
