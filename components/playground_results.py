@@ -163,8 +163,10 @@ def model_comparison_view(stored: ModelComparison, names: Mapping[str, str], *, 
                                                                    stored.tables)):
         with column, st.container(border=True, key=f"{key}_col{index}"):
             st.markdown(f"{model_name(model_id, names)} · {code_span(result.requested_model)}")
-            for label in wins[index]:
-                st.badge(label, icon=":material/star:", color="green")
+            if wins[index]:
+                with st.container(horizontal=True, key=f"{key}_col{index}_wins"):
+                    for label in wins[index]:
+                        st.badge(label, icon=":material/star:", color="green")
             if result.text:
                 st.markdown(md.safe_markdown(result.text))
             answer_measurements(result, table, key=f"{key}_col{index}")
