@@ -486,7 +486,7 @@ def _send_to_models(ctx: AppContext, picked: list[str], prompt: str | None, file
     turn = Turn("user", text, tuple(images), detail=options.image_detail)
     specs = [spec_for_model(spec, model_id, models.get(model_id)) for model_id in picked]
     sender.record(len(specs))
-    results = _stream_side_by_side(specs, [turn.message()], options, sender, picked=picked, names=names)
+    results = _stream_side_by_side(specs, [turn.message()], options, sender, picked=picked, names=names, key=key)
     tables = [provider_table(ctx.service, model_id) for model_id in picked]
     state = session()
     state.model_comparison = ModelComparison(tuple(picked), turn, results, tables)
@@ -498,15 +498,15 @@ def _send_to_models(ctx: AppContext, picked: list[str], prompt: str | None, file
 
 
 def _stream_side_by_side(specs: list[RequestSpec], messages: list[dict], options: SendOptions, sender: Sender, *,
-                         picked: list[str], names: dict[str, str]) -> list[ChatResult]:
+                         picked: list[str], names: dict[str, str], key: str) -> list[ChatResult]:
     """Every model's answer streamed into its own column as it arrives (the columns are replaced
     by the full comparison once every answer is in)."""
     live = st.empty()
     with live.container():
         columns = st.columns(len(specs))
         slots = []
-        for column, model_id, model_spec in zip(columns, picked, specs):
-            with column, st.container(border=True):
+        for index, (column, model_id, model_spec) in enumerate(zip(columns, picked, specs)):
+            with column, st.container(border=True, key=f"{key}_mcmp_live{index}"):
                 st.markdown(f"{model_name(model_id, names)} · {code_span(model_spec.model)}")
                 slot = st.empty()
                 slot.caption("Waiting for the first token…")

@@ -429,6 +429,26 @@ def test_compare_models_preselects_the_compare_pages_comparison(keyed):
     assert at.multiselect(key="pg_mcmp_models").value == [MINI, TURBO]
 
 
+def _compared_models_page() -> None:
+    import streamlit as st
+
+    from components.playground_state import compared_models
+
+    st.code(repr(compared_models()))
+
+
+def test_compared_models_are_read_for_the_api_page_without_creating_state():
+    from components.playground_state import ModelComparison
+    from routerlens.chat import Turn
+
+    at = AppTest.from_function(_compared_models_page, default_timeout=30)
+    at.run()
+    assert at.code[0].value == "()" and SLOT not in at.session_state, "reading creates nothing"
+    at.session_state[SLOT] = PlaygroundSession(model_comparison=ModelComparison((MINI, TURBO), Turn("user", "q"), [], []))
+    at.run()
+    assert at.code[0].value == repr((MINI, TURBO))
+
+
 # --- session state: one typed object in one slot --------------------------------------------------------------
 
 def _non_widget_keys(at) -> set[str]:
