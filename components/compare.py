@@ -58,7 +58,33 @@ def model_picker(current: str, options: Sequence[str], selection: cmp.Selection,
         format_func=lambda i: f"{names.get(i, i)} ({i})" if names.get(i) else i,
         placeholder="Pick models to compare", help="The choice is kept in the URL (?compare=a,b,c), so a link "
                                                   "reopens this comparison. The sidebar's model is always first.")
-    return tuple(st.session_state.get(state_key) or ())
+    picked = tuple(st.session_state.get(state_key) or ())
+    _remember(current, picked)
+    return picked
+
+
+COMPARE_SET_SLOT = "compare_set"
+"""Where the last comparison is kept for other pages (the playground offers it as its models):
+the picker's own widget state goes when another page is shown, and so does ``?compare=``."""
+
+
+def _remember(current: str, ids: Sequence[str]) -> None:
+    st.session_state[COMPARE_SET_SLOT] = (current, *ids)
+
+
+def remembered_compare_set() -> tuple[str, ...]:
+    """The models of this session's last comparison on the Compare page (its current model
+    first), or ``()`` when none was made."""
+    stored = st.session_state.get(COMPARE_SET_SLOT)
+    return tuple(i for i in stored if isinstance(i, str)) if isinstance(stored, tuple) else ()
+
+
+def playground_link(current: str, picked: Sequence[str], *, key: str) -> None:
+    """To the playground's "Compare models" tab with these models preselected."""
+    if not picked:
+        return
+    st.page_link("pages/playground.py", label="Send one prompt to these models (Playground → Compare models)",
+                 icon=":material/view_column:", query_params={"model": current, cmp.PARAM: cmp.selection_param(picked)})
 
 
 def index_choice(default: str, *, key: str) -> str:
@@ -178,6 +204,82 @@ def _chart(data: cmp.ChartData, provenance: Provenance):
         f"Blended price versus {data.label}, every rated model", provenance))
 
 
+# --- providers: speed versus price --------------------------------------------------------------------
+
+def speed_price_slot(*, key: str):
+    """A place for the speed-versus-price chart, reserved where it belongs on the page and filled
+    last (:func:`speed_price_chart`), so reading every compared model's provider stats never holds
+    up the table, the index chart or the suggestions."""
+    with st.container(border=True, key=f"{key}_speed_box"):
+        st.subheader("Providers: speed versus price")
+        slot = st.empty()
+        slot.caption("Reading each compared model's per-provider figures…")
+    return slot
+
+
+def speed_price_chart(data: cmp.SpeedPriceData, *, slot, key: str) -> None:
+    """Each provider endpoint of each compared model: blended price against p50 throughput,
+    a colour and a shape per model and the provider's name beside each point; under the chart,
+    the models (or providers) that have no place on it and why, and each model's sources."""
+    with slot.container():
+        st.caption(escape_markdown_text(cmp.SPEED_PRICE_RULE))
+        if data.points:
+            st.altair_chart(_speed_chart(data), width="stretch", key=f"{key}_speed_chart")
+        else:
+            st.info("None of the compared models has per-provider speed figures in the current data source, so "
+                    "there is nothing to draw.", icon=":material/info:")
+        for note in data.notes:
+            st.caption(escape_markdown_text(note))
+        for position, model in enumerate(data.models):
+            if not model.points:
+                continue
+            with st.container(horizontal=True, vertical_alignment="center", key=f"{key}_speed_src{position}"):
+                st.caption(f"**{escape_markdown_text(model.name)}** · speed from", width="content")
+                for index, provenance in enumerate(model.speed_sources):
+                    provenance_badge(provenance, key=f"{key}_speed_src{position}_s{index}")
+                st.caption("· prices from", width="content")
+                for index, provenance in enumerate(model.price_sources):
+                    provenance_badge(provenance, key=f"{key}_speed_src{position}_p{index}")
+
+
+def _speed_chart(data: cmp.SpeedPriceData):
+    import altair as alt
+    import pandas as pd
+
+    from .charts import CHART_HEIGHT, PALETTE, chart_title
+
+    df = pd.DataFrame(data.points)
+    df["ttft"] = [fmt.number(v, places=0) + " ms" if v is not None and v == v else "unknown" for v in df["ttft_ms"]]
+    log = data.log_scale
+    low, high = float(df["price"].min()), float(df["price"].max())
+    # Room on the right for the provider names beside the rightmost points.
+    scale = (alt.Scale(type="log", domain=[low / 1.5, high * 3]) if log
+             else alt.Scale(domain=[0, (high or 1) * 1.3], nice=True))
+    x = alt.X("price:Q", scale=scale, title="Blended 3:1 list price, USD per 1M tokens" + (" (log scale)" if log else ""))
+    y = alt.Y("throughput:Q", scale=alt.Scale(zero=True), title="Throughput p50, tokens/s (last 30 min)")
+    models = list(dict.fromkeys(df["model"]))
+    legend = alt.Legend(orient="bottom", title=None)
+    color = alt.Color("model:N", scale=alt.Scale(domain=models, range=PALETTE), legend=legend)
+    shape = alt.Shape("model:N", scale=alt.Scale(domain=models, range=["circle", "square", "triangle-up",
+                                                                      "diamond"]), legend=legend)
+    tooltip = [alt.Tooltip("provider:N", title="Provider"), alt.Tooltip("model:N", title="Model"),
+               alt.Tooltip("model_id:N", title="Id"),
+               alt.Tooltip("price:Q", title="Blended 3:1 $/1M", format="$,.4~f"),
+               alt.Tooltip("throughput:Q", title="Throughput p50 tok/s", format=",.1f"),
+               alt.Tooltip("ttft:N", title="Latency (TTFT) p50"),
+               alt.Tooltip("speed_source:N", title="Speed source"), alt.Tooltip("price_source:N", title="Price source")]
+    points = alt.Chart(df).mark_point(filled=True, size=150, opacity=0.9).encode(
+        x=x, y=y, color=color, shape=shape, tooltip=tooltip)
+    labels = alt.Chart(df).mark_text(align="left", dx=10, dy=-6).encode(
+        x=x, y=y, text="provider:N", color=alt.Color("model:N", scale=alt.Scale(domain=models, range=PALETTE),
+                                                     legend=None))
+    chart = alt.layer(points, labels).properties(height=CHART_HEIGHT + 60)
+    simulated = next((p for m in data.models for p in m.speed_sources if p.is_simulated), None)
+    if simulated is not None:  # none today: provider stats are never simulated; if they were, the chart says so
+        chart = chart.properties(title=chart_title("Throughput versus blended price", simulated))
+    return chart
+
+
 # --- suggested alternatives ---------------------------------------------------------------------------
 
 def suggestions_panel(newer: tuple[list[cmp.Suggestion], str | None], better: tuple[list[cmp.Suggestion], str | None],
@@ -251,5 +353,5 @@ def lifecycle_notice(lifecycle: Sourced[cmp.Lifecycle | None], *, today: dt.date
         provenance_badge(lifecycle.provenance, key=f"{key}_lifecycle_prov")
 
 
-__all__ = ["comparison_table", "index_choice", "lifecycle_notice", "model_picker", "price_chart", "read_selection",
-           "suggestions_panel"]
+__all__ = ["comparison_table", "index_choice", "lifecycle_notice", "model_picker", "price_chart", "playground_link",
+           "read_selection", "remembered_compare_set", "speed_price_chart", "speed_price_slot", "suggestions_panel"]

@@ -1,6 +1,6 @@
 """The playground: chat with text and images through a chosen routing mode, streamed, with
-what each answer measured; the same prompt through several modes side by side; the session's
-measurement log.
+what each answer measured; the same prompt through several modes side by side, or through two to
+four models side by side (streamed in parallel); the session's measurement log.
 
 Everything that decides *what* is sent lives in ``routerlens`` (chat, images, limits, routing);
 this module lays it out and keeps the conversation in the session's one
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
+from routerlens import compare as cmp
 from routerlens import text as md
 from routerlens.chat import (
     CONTEXT_RULE, ChatResult, ChatStream, StreamLimits, Turn, context_turns, conversation_json, conversation_markdown,
@@ -30,15 +31,19 @@ from routerlens.error_rates import error_rates, warm
 from routerlens.ids import ModelRef
 from routerlens.images import prepare_all, split_urls
 from routerlens.limits import HostPolicy, KeyAccess, SharedKeyGuard, charged_cost, key_access, load_policy
+from routerlens.model_compare import MAX_MODELS, ParallelStreams, mode_for_models, selection_problems, spec_for_model
 from routerlens.providers import ProviderTable, provider_table
 from routerlens.routing import RequestSpec, RoutingMode
 from routerlens.schema import Endpoint, Model
 
+from .compare import remembered_compare_set
 from .context import AppContext, app_secrets, current_model
 from .recording import describe_recording, keep_measurement, recording_configured
-from .playground_results import answer_measurements, code_span, comparison_view, measurement_log
+from .playground_results import (
+    answer_measurements, code_span, comparison_view, measurement_log, model_comparison_view, model_name,
+)
 from .playground_settings import MODES, SendOptions, build_spec, routing_panel, settings_panel
-from .playground_state import Comparison, session, take_image_urls, urls_key
+from .playground_state import Comparison, ModelComparison, session, take_image_urls, urls_key
 from .playground_tools import (
     answer_checks, answer_text, streaming_markdown, tool_answers, tool_result_message, tools_panel,
 )
@@ -91,6 +96,12 @@ class Sender:
                                           prompt_price=pricing.prompt if pricing else None,
                                           completion_price=pricing.completion if pricing else None,
                                           max_tokens=max_tokens or self.access.max_tokens_cap or 0))
+
+
+def _keeper(ctx: AppContext, model_id: str) -> Callable[[ChatResult], str | None]:
+    """Records one answer of ``model_id`` in this deployment's recording."""
+    return functools.partial(keep_measurement, ctx.settings.history_url, ctx.service.permaslug(model_id),
+                             ModelRef.of(model_id).variant)
 
 
 def session_gone() -> Callable[[], bool]:
@@ -173,12 +184,10 @@ def playground(ctx: AppContext, *, key: str) -> None:
     options = replace(options, refusals=refusals)
     session().spec = spec
     sender = Sender(ctx.service.client, access, _guard(access), visitor_id(), table, model.value,
-                    keep=functools.partial(keep_measurement, ctx.settings.history_url,
-                                           ctx.service.permaslug(ctx.model_id), ModelRef.of(ctx.model_id).variant)
-                    if options.record else None,
+                    keep=_keeper(ctx, ctx.model_id) if options.record else None,
                     limits=StreamLimits.load(os.environ, app_secrets()))
 
-    chat_tab, compare_tab, log_tab = st.tabs(["Chat", "Compare modes", "Measurements"])
+    chat_tab, compare_tab, models_tab, log_tab = st.tabs(["Chat", "Compare modes", "Compare models", "Measurements"])
     with chat_tab:
         # A fragment: sending a message reruns only the chat, not the whole page, so the request
         # leaves sooner (bench/run.py measures the time to first token this adds).
@@ -186,6 +195,8 @@ def playground(ctx: AppContext, *, key: str) -> None:
     with compare_tab:
         default_pin = pinned or next((e.routing_slug for e in sender.endpoints), None)
         compare_panel(spec, options, sender, pinned=default_pin, key=key)
+    with models_tab:
+        models_compare_panel(ctx, spec, options, sender, key=key)
     with log_tab:
         measurement_log(session().log, key=f"{key}_log")
 
@@ -430,3 +441,110 @@ def compare_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, pi
     stored = session().comparison
     if stored:
         comparison_view(stored.prompt, stored.results, sender.table, key=f"{key}_cmp")
+
+
+# --- compare models ----------------------------------------------------------------------------------
+
+def models_compare_panel(ctx: AppContext, spec: RequestSpec, options: SendOptions, sender: Sender, *,
+                         key: str) -> None:
+    """One single-turn prompt (text and images) through two to four models at once, each answer
+    streamed into its own column; then each column's measurements and a summary row."""
+    models = {m.id: m for m in ctx.service.models().value}
+    names = {model_id: model.short_name for model_id, model in models.items()}
+    mode = mode_for_models(spec.mode)
+    st.caption(f"One prompt (with the system prompt and settings above, without the chat history) sent to each "
+               f"chosen model at the same time, in **{mode.label}** mode; the answers stream side by side. Each "
+               "model is one request (and counts against any per-minute limit).")
+    if mode is not spec.mode:
+        st.caption("Pinned provider names a provider of the sidebar's model, so each model is sent in Balanced "
+                   "mode here.")
+    picked = _model_picker(ctx.model_id, models, names, key=key)
+    prompt = st.text_area("Prompt for each model", key=f"{key}_mcmp_prompt", height=80,
+                          placeholder="e.g. Explain prompt caching in two sentences.")
+    with st.expander("Attach images", icon=":material/image:", key=f"{key}_mcmp_attach"):
+        files = st.file_uploader("Images (PNG, JPEG, WEBP, GIF)", accept_multiple_files=True,
+                                 key=f"{key}_mcmp_files", help="Checked before anything is sent, as in the chat.")
+        urls = st.text_area("Image addresses (http or https), one per line", key=f"{key}_mcmp_urls", height=68,
+                            help="The provider fetches them; this app does not.")
+    if st.button("Send to each model", key=f"{key}_mcmp_send", type="primary", icon=":material/view_column:"):
+        _send_to_models(ctx, picked, prompt, list(files or []), urls, spec, options, sender, models=models,
+                        names=names, key=key)
+    stored = session().model_comparison
+    if stored:
+        model_comparison_view(stored, names, key=f"{key}_mcmp")
+
+
+def _model_picker(current: str, models: dict[str, Model], names: dict[str, str], *, key: str) -> list[str]:
+    """Two to four models from the model list, the sidebar's first; preselected from the
+    Compare page's comparison when there is one (its ``?compare=`` link, else this session's)."""
+    state_key = f"{key}_mcmp_models"
+    linked = st.query_params.get_all(cmp.PARAM)
+    source = linked or remembered_compare_set()
+    others = cmp.parse_selection(source, current, models).ids
+    if state_key not in st.session_state:
+        st.session_state[state_key] = [current, *others][:MAX_MODELS]
+    options = list(dict.fromkeys([current, *st.session_state[state_key], *sorted(models)]))
+    if others:
+        st.caption("Preselected: the comparison from the Compare page.")
+    return st.multiselect(f"Models to compare (2 to {MAX_MODELS})", options, key=state_key,
+                          max_selections=MAX_MODELS, placeholder="Pick models from the model list",
+                          format_func=lambda i: f"{names[i]} ({i})" if i in names else i)
+
+
+def _send_to_models(ctx: AppContext, picked: list[str], prompt: str | None, files: list, urls: str | None,
+                    spec: RequestSpec, options: SendOptions, sender: Sender, *, models: dict[str, Model],
+                    names: dict[str, str], key: str) -> None:
+    """Check everything (as the chat does); send only when nothing is wrong."""
+    text = (prompt or "").strip()
+    url_list = split_urls(urls)
+    problems = [] if text else ["An empty prompt is not sent: type one above."]
+    images, image_problems = prepare_all([(f.name, f.getvalue()) for f in files], url_list,
+                                         downscale=options.downscale)
+    problems.extend(md.escape_markdown_text(p) for p in image_problems)  # file names are untrusted
+    problems.extend(md.escape_markdown_text(p) for p in selection_problems(picked, models, images=bool(images)))
+    refusal = None if problems else sender.refusal(len(picked))
+    if problems or refusal:
+        _refused(problems or [refusal], "\n".join([text, *url_list]).strip(), key=f"{key}_mcmp")
+        return
+    turn = Turn("user", text, tuple(images), detail=options.image_detail)
+    specs = [spec_for_model(spec, model_id, models.get(model_id)) for model_id in picked]
+    sender.record(len(specs))
+    results = _stream_side_by_side(specs, [turn.message()], options, sender, picked=picked, names=names, key=key)
+    tables = [provider_table(ctx.service, model_id) for model_id in picked]
+    state = session()
+    state.model_comparison = ModelComparison(tuple(picked), turn, results, tables)
+    state.log.extend(result.log_row() for result in results)
+    for model_id, model_spec, result in zip(picked, specs, results):
+        each = replace(sender, model=models.get(model_id), keep=_keeper(ctx, model_id) if sender.keep else None)
+        each.charge([result], model_spec.max_tokens)
+        _keep(each, [result])
+
+
+def _stream_side_by_side(specs: list[RequestSpec], messages: list[dict], options: SendOptions, sender: Sender, *,
+                         picked: list[str], names: dict[str, str], key: str) -> list[ChatResult]:
+    """Every model's answer streamed into its own column as it arrives (the columns are replaced
+    by the full comparison once every answer is in)."""
+    live = st.empty()
+    with live.container():
+        columns = st.columns(len(specs))
+        slots = []
+        for index, (column, model_id, model_spec) in enumerate(zip(columns, picked, specs)):
+            with column, st.container(border=True, key=f"{key}_mcmp_live{index}"):
+                st.markdown(f"{model_name(model_id, names)} · {code_span(model_spec.model)}")
+                slot = st.empty()
+                slot.caption("Waiting for the first token…")
+                slots.append(slot)
+    streams = ParallelStreams(sender.client, specs, messages, stream=options.stream, limits=sender.limits,
+                              cancelled=session_gone())
+    texts, drawn = [""] * len(specs), [0.0] * len(specs)
+    try:
+        for index, delta in streams:
+            texts[index] += delta
+            now = time.monotonic()
+            if now - drawn[index] >= max(STREAM_REFRESH_S, len(texts[index]) / STREAM_REDRAW_BYTES_PER_S):
+                slots[index].markdown(md.safe_markdown(texts[index]) + " ▌")
+                drawn[index] = now
+    finally:
+        streams.close()  # Stop pressed or the page left mid-answer: every upstream request ends too
+    live.empty()
+    return streams.results

@@ -1,8 +1,9 @@
 """What each playground answer measured, the session's measurement log, and the side-by-side
-view of a mode comparison."""
+views of a mode comparison and of a model comparison."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import altair as alt
@@ -13,11 +14,13 @@ from routerlens import text as md
 from routerlens.chat import (
     CHAT_ROUTE, ChatResult, compare_with_published, endpoint_for, log_csv, measurement_summary,
 )
+from routerlens.model_compare import NOT_RANKED, Best, summary_row
 from routerlens.providers import ProviderTable
 from routerlens.provenance import Kind, Provenance
 
 from .badges import provenance_badge
 from .charts import CHART_HEIGHT, PALETTE
+from .playground_state import ModelComparison
 
 
 def code_span(text: str) -> str:
@@ -82,20 +85,22 @@ def answer_measurements(result: ChatResult, table: ProviderTable, *, key: str) -
 
 
 def measurement_log(rows: list[dict], *, key: str) -> None:
-    """The session's measurements: summary by routing mode, a chart, the full table and CSV."""
+    """The session's measurements: summary by model and routing mode, a chart, the full table and CSV."""
     if not rows:
         st.caption("No answers measured yet. Send a prompt in the Chat or Compare tab.")
         return
     df = pd.DataFrame(rows)
     ok = df[df["Outcome"] == "ok"]
-    summary = ok.groupby("Mode", sort=False).agg(
+    # By what was sent: the model id carries the mode's suffix, so a chat in Nitro and a model
+    # comparison in Balanced never share a median.
+    summary = ok.groupby(["Model sent", "Mode"], sort=False).agg(
         Answers=("Mode", "size"),
         **{"Median TTFT (s)": ("TTFT (s)", "median"),
            "Median tokens/s end-to-end": ("Tokens/s end-to-end", "median"),
            "Median tokens/s after first token": ("Tokens/s after first token", "median")},
     ).reset_index() if not ok.empty else pd.DataFrame()
     if not summary.empty:
-        st.markdown("**By routing mode** (successful answers)")
+        st.markdown("**By model and routing mode** (successful answers)")
         st.dataframe(summary, hide_index=True, key=f"{key}_summary_df")
         st.markdown("**Time to first token vs end-to-end speed** (each answer measured in this session)")
         st.altair_chart(_ttft_chart(ok), width="stretch", key=f"{key}_chart")
@@ -109,14 +114,18 @@ def measurement_log(rows: list[dict], *, key: str) -> None:
 
 
 def _ttft_chart(ok: pd.DataFrame) -> alt.Chart:
-    """Each answer's TTFT against its end-to-end speed, coloured by routing mode."""
-    data = ok[["Mode", "Provider", "TTFT (s)", "Tokens/s end-to-end", "Total (s)"]].dropna(subset=["Total (s)"])
-    return alt.Chart(data).mark_circle(
-        size=90, opacity=0.8).encode(
+    """Each answer's TTFT against its end-to-end speed, one colour and shape per model sent (the
+    id carries the routing mode's suffix)."""
+    data = ok[["Model sent", "Mode", "Provider", "TTFT (s)", "Tokens/s end-to-end", "Total (s)"]].dropna(
+        subset=["Total (s)"])
+    legend = alt.Legend(orient="bottom")
+    return alt.Chart(data).mark_point(
+        size=90, opacity=0.8, filled=True).encode(
         x=alt.X("TTFT (s):Q", title="Time to first token (s)"),
         y=alt.Y("Tokens/s end-to-end:Q", title="Tokens/s end-to-end"),
-        color=alt.Color("Mode:N", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom")),
-        tooltip=["Mode", "Provider", "TTFT (s)", "Total (s)", "Tokens/s end-to-end"],
+        color=alt.Color("Model sent:N", scale=alt.Scale(range=PALETTE), legend=legend),
+        shape=alt.Shape("Model sent:N", legend=legend),
+        tooltip=["Model sent", "Mode", "Provider", "TTFT (s)", "Total (s)", "Tokens/s end-to-end"],
     ).properties(height=CHART_HEIGHT)
 
 
@@ -130,3 +139,50 @@ def comparison_view(prompt: str, results: list[ChatResult], table: ProviderTable
             if result.text:
                 st.markdown(md.safe_markdown(result.text))
             answer_measurements(result, table, key=f"{key}_cmp_{index}")
+
+
+def model_name(model_id: str, names: Mapping[str, str]) -> str:
+    """A model's short name from the model list (escaped for Markdown), else its id as code."""
+    name = names.get(model_id)
+    return f"**{md.escape_markdown_text(name)}**" if name else code_span(model_id)
+
+
+def model_comparison_view(stored: ModelComparison, names: Mapping[str, str], *, key: str) -> None:
+    """The prompt, the summary row (fastest first token, cheapest, longest answer), then one
+    column per model: its answer, its measurements and cost, and a failure where it failed."""
+    prompt = stored.prompt
+    st.markdown(f"**Prompt:** {md.escape_markdown_text(prompt.text)}")
+    if prompt.images:
+        with st.container(horizontal=True, key=f"{key}_images"):
+            for image in prompt.images:
+                st.image(image.raw_bytes() or image.url, caption=image.describe(), width=160)
+    best = summary_row(stored.results)
+    summary_cells(best, stored.model_ids, names, key=key)
+    wins = {index: [cell.label.lower() for cell in best if index in cell.winners] for index in range(len(stored.results))}
+    columns = st.columns(len(stored.results))
+    for index, (column, model_id, result, table) in enumerate(zip(columns, stored.model_ids, stored.results,
+                                                                   stored.tables)):
+        with column, st.container(border=True, key=f"{key}_col{index}"):
+            st.markdown(f"{model_name(model_id, names)} · {code_span(result.requested_model)}")
+            if wins[index]:
+                with st.container(horizontal=True, key=f"{key}_col{index}_wins"):
+                    for label in wins[index]:
+                        st.badge(label, icon=":material/star:", color="green")
+            if result.text:
+                st.markdown(md.safe_markdown(result.text))
+            answer_measurements(result, table, key=f"{key}_col{index}")
+
+
+def summary_cells(best: Sequence[Best], model_ids: Sequence[str], names: Mapping[str, str], *, key: str) -> None:
+    """One cell per measure: the model(s) holding the best value, and the value."""
+    with st.container(border=True, key=f"{key}_summary"):
+        cells = st.columns(len(best))
+        for cell, item in zip(cells, best):
+            with cell:
+                if item.winners:
+                    who = ", ".join(model_name(model_ids[i], names) for i in item.winners)
+                    st.markdown(f"{item.label}: {who} ({md.escape_markdown_text(item.value)})")
+                else:
+                    st.markdown(f"{item.label}: none — {md.escape_markdown_text(item.why_none or '')}")
+        st.caption(f"{NOT_RANKED} Longest = most characters (token counts differ between tokenizers). "
+                   "Timings measured by this app, so they include the network to OpenRouter.")

@@ -2,10 +2,11 @@
 
 Everything the playground keeps between reruns that is not a widget's own value lives in
 :class:`PlaygroundSession` under :data:`SLOT`: the conversation, the measurement log, the last
-comparison, the retry flag, the image addresses taken with the message being sent, and the
+comparison of modes and of models, the retry flag, the image addresses taken with the message being sent, and the
 current :class:`RequestSpec` (which the API page renders). The shared key's limits are not here:
 they hold across sessions (``components.playground.shared_key_guard``). :func:`session` gets or creates it; :func:`current_spec` reads the spec
-without creating anything (the API page may be opened before the playground).
+and :func:`compared_models` the models last compared, without creating anything (the API page may
+be opened before the playground).
 
 Widget values stay under their widgets' own keys. The few places that read or write another
 widget's value go through the helpers at the end of this module, which also name those keys, so
@@ -23,6 +24,7 @@ from routerlens.routing import RequestSpec
 
 if TYPE_CHECKING:
     from routerlens.chat import ChatResult, Turn
+    from routerlens.providers import ProviderTable
 
 SLOT = "playground"
 """The one ``st.session_state`` key the playground owns besides its widgets' keys."""
@@ -37,6 +39,19 @@ class Comparison:
 
 
 @dataclass
+class ModelComparison:
+    """The last "Compare models" run: the models (their ids as picked, in the order sent), the
+    prompt (a user turn: text and images), one result per model, and each model's provider table
+    as read at send time (each column compares its answer with its own providers' published
+    figures without reading them again)."""
+
+    model_ids: tuple[str, ...]
+    prompt: Turn
+    results: list[ChatResult]
+    tables: list[ProviderTable]
+
+
+@dataclass
 class PlaygroundSession:
     """What the playground remembers for one browser session."""
 
@@ -47,6 +62,7 @@ class PlaygroundSession:
     log: list[dict] = field(default_factory=list)
     """One row per answer measured this session (chat and compare); outlives Clear."""
     comparison: Comparison | None = None
+    model_comparison: ModelComparison | None = None
     retry: bool = False
     """Set by the Retry button; the next chat run sends the last user message again."""
     sent_urls: str = ""
@@ -89,6 +105,14 @@ def current_spec() -> RequestSpec | None:
     current = st.session_state.get(SLOT)
     spec = current.spec if isinstance(current, PlaygroundSession) else None
     return spec if isinstance(spec, RequestSpec) else None
+
+
+def compared_models() -> tuple[str, ...]:
+    """The models of this session's last "Compare models" run, in the order sent (``()`` when
+    none ran). The API page offers them for its snippet beside the sidebar's model."""
+    current = st.session_state.get(SLOT)
+    stored = current.model_comparison if isinstance(current, PlaygroundSession) else None
+    return stored.model_ids if isinstance(stored, ModelComparison) else ()
 
 
 # --- widgets whose values are read or written elsewhere ---------------------------------------------

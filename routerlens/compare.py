@@ -20,6 +20,7 @@ Definitions (used in code and on screen alike):
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import csv
 import datetime as dt
@@ -31,10 +32,12 @@ from typing import Any
 
 from . import formatting as fmt
 from .benchmarks import AA_INDICES, Placement, ScoreTable, identity_of, score_table
+from .chat import published_latency_ms
 from .ids import InvalidModelId, parse_model_id
 from .parse import to_float
 from .pricing import blended_per_m
 from .provenance import Provenance, Sourced
+from .providers import ProviderTable, provider_table
 from .schema import Model
 from .service import DataService, under_page_budget
 
@@ -430,6 +433,126 @@ def default_index(model: Model | None, table: ScoreTable) -> str:
     return DEFAULT_INDEX
 
 
+# --- providers: speed versus price -----------------------------------------------------------------
+
+SPEED_PRICE_RULE = ("One point per provider endpoint of each compared model: x = the endpoint's blended 3:1 list "
+                    "price per 1M tokens ((3 × input + 1 × output) / 4, the Providers page's “Blended 3:1 $/M”), "
+                    "y = its median (p50) output throughput in tokens/s over the last 30 minutes. An endpoint "
+                    "without a published p50 throughput or without a price has no place on the chart and is "
+                    "named below it.")
+
+
+@dataclass(frozen=True)
+class SpeedPriceModel:
+    """One compared model's providers on the speed-versus-price chart: the points drawn, the
+    sources they come from, and why any provider (or the whole model) is not drawn."""
+
+    model_id: str
+    name: str
+    points: tuple[dict, ...] = ()
+    """``{"model", "model_id", "provider", "price", "throughput", "ttft_ms", "speed_source",
+    "price_source"}``: price in USD per 1M (blended 3:1), throughput in tok/s (p50), TTFT in ms
+    (p50, ``None`` when unpublished); the sources are short labels ("Snapshot · as of …")."""
+    speed_sources: tuple[Provenance, ...] = ()
+    """Where the drawn points' throughput and TTFT come from, each source once."""
+    price_sources: tuple[Provenance, ...] = ()
+    """Where the drawn points' prices come from, each source once."""
+    missing: str | None = None
+    """Why nothing of this model is drawn, or which providers are left off; ``None`` = all drawn."""
+
+
+@dataclass(frozen=True)
+class SpeedPriceData:
+    models: tuple[SpeedPriceModel, ...] = ()
+
+    @property
+    def points(self) -> list[dict]:
+        return [point for model in self.models for point in model.points]
+
+    @property
+    def notes(self) -> list[str]:
+        """One sentence per model with providers (or all of them) left off."""
+        return [f"{model.name}: {model.missing}" for model in self.models if model.missing]
+
+    @property
+    def log_scale(self) -> bool:
+        """Prices spread over more than a factor of ten read better on a log axis (all must be > 0)."""
+        prices = [p["price"] for p in self.points]
+        return bool(prices) and min(prices) > 0 and max(prices) / min(prices) > 10
+
+
+def _price_per_m(pricing) -> float | None:
+    value = blended_per_m(pricing)
+    return None if value is None or value < 0 else float(value)
+
+
+def _once(items: list[Provenance], item: Provenance) -> None:
+    if item not in items:
+        items.append(item)
+
+
+def speed_price_model(model_id: str, name: str, table: ProviderTable) -> SpeedPriceModel:
+    """The points of one model's provider table (UI-free, so it is tested without a page)."""
+    points: list[dict] = []
+    speed_sources: list[Provenance] = []
+    price_sources: list[Provenance] = []
+    left_off: list[str] = []
+    listed = len(table.endpoints.value)
+    for position, row in enumerate(table.rows):
+        endpoint = row.endpoint
+        speed_from = table.perf_provenance(row)
+        # The endpoint list's rows come first; a row only the stats route knows carries its prices.
+        price_from = table.endpoints.provenance if position < listed else table.stats.provenance
+        throughput = endpoint.throughput_30m.p50 if endpoint.throughput_30m else None
+        price = _price_per_m(endpoint.pricing)
+        if throughput is None or speed_from is None:
+            left_off.append(f"{row.label} (no published p50 throughput)")
+            continue
+        if price is None:
+            left_off.append(f"{row.label} (no known price)")
+            continue
+        points.append({"model": name, "model_id": model_id, "provider": row.label, "price": price,
+                       "throughput": float(throughput), "ttft_ms": published_latency_ms(endpoint),
+                       "speed_source": speed_from.short_label(), "price_source": price_from.short_label()})
+        _once(speed_sources, speed_from)
+        _once(price_sources, price_from)
+    return SpeedPriceModel(model_id, name, tuple(points), tuple(speed_sources), tuple(price_sources),
+                           _why_missing(table, points, left_off))
+
+
+def _why_missing(table: ProviderTable, points: list[dict], left_off: list[str]) -> str | None:
+    if not table.rows:
+        reason = table.stats.provenance.source if not table.stats.ok else "its per-provider stats list no provider"
+        return f"no per-provider stats in the current data source ({reason}), so it is not on the chart."
+    if not points:
+        return (f"{len(table.rows)} provider(s) listed, none drawn: {', '.join(left_off)}. Per-provider speed is "
+                "published live (the endpoint list's percentiles need an API key) and bundled for a few models only.")
+    if left_off:
+        return f"not drawn: {', '.join(left_off)}."
+    return None
+
+
+def _legend_names(ids: Sequence[str], names: Mapping[str, str]) -> dict[str, str]:
+    """Each model's name in the legend; a name two models share falls back to their ids."""
+    wanted = {model_id: names.get(model_id) or model_id for model_id in ids}
+    counts = collections.Counter(wanted.values())
+    return {model_id: name if counts[name] == 1 else model_id for model_id, name in wanted.items()}
+
+
+def speed_price_data(service: DataService, ids: Sequence[str], names: Mapping[str, str], *,
+                     table_for=provider_table) -> SpeedPriceData:
+    """Every compared model's providers on speed versus price. The provider tables are read
+    together (live, each one's stats are one round trip, and four models wait for the slowest,
+    not for the sum); the data service alone decides where each comes from."""
+    if not ids:
+        return SpeedPriceData()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(ids), thread_name_prefix="routerlens-compare") as pool:
+        tables = list(pool.map(under_page_budget(lambda model_id: table_for(service, model_id)), ids))
+    legend = _legend_names(ids, names)
+    return SpeedPriceData(tuple(speed_price_model(model_id, legend[model_id], table)
+                                for model_id, table in zip(ids, tables)))
+
+
 # --- suggested alternatives ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -555,7 +678,8 @@ def lifecycle(service: DataService, model: Model) -> Sourced[Lifecycle | None]:
 
 
 __all__ = [
-    "BETTER_RULE", "Column", "ChartData", "Lifecycle", "NEWER_RULE", "Row", "Selection", "Suggestion",
-    "better_for_less", "chart_data", "comparison_rows", "lifecycle", "mark_best", "newer_same_author",
-    "parse_selection", "table_records", "to_csv",
+    "BETTER_RULE", "Column", "ChartData", "Lifecycle", "NEWER_RULE", "Row", "SPEED_PRICE_RULE", "Selection",
+    "SpeedPriceData", "SpeedPriceModel", "Suggestion", "better_for_less", "chart_data", "comparison_rows",
+    "lifecycle", "mark_best", "newer_same_author", "parse_selection", "speed_price_data", "speed_price_model",
+    "table_records", "to_csv",
 ]

@@ -216,6 +216,89 @@ def test_suggestions_on_the_bundled_list_obey_their_rules(snapshot):
     assert [s.score for s in better] == sorted((s.score for s in better), reverse=True)
 
 
+# --- providers: speed versus price -------------------------------------------------------------------
+
+def _endpoint(name: str, *, prompt="0.000001", completion="0.000002", tps=None, ttft=None):
+    from routerlens.schema import Endpoint, Percentiles
+
+    return Endpoint(provider_name=name, tag=name.lower(),
+                    pricing=Pricing(prompt=Decimal(prompt), completion=Decimal(completion)),
+                    throughput_30m=Percentiles(p50=tps) if tps is not None else None,
+                    latency_30m=Percentiles(p50=ttft) if ttft is not None else None)
+
+
+def _provider_table(listed, stats_only=(), *, listed_from=None, stats_from=None):
+    """A provider table as providers.provider_table builds it: the endpoint list's rows first
+    (their speed from that list), then rows only the stats route knows (speed and price from it)."""
+    from routerlens.provenance import Kind, Provenance, Sourced
+    from routerlens.providers import ProviderRow, ProviderTable
+
+    listed_from = listed_from or Provenance.live("GET /api/v1/models/x/endpoints")
+    stats_from = stats_from or Provenance(Kind.SNAPSHOT, "stats capture", "2025-06-27")
+    rows = [ProviderRow(e, "endpoints" if e.throughput_30m else "") for e in listed]
+    rows += [ProviderRow(e, "stats" if e.throughput_30m else "") for e in stats_only]
+    return ProviderTable(rows, Sourced(list(listed), listed_from), Sourced(list(stats_only), stats_from),
+                         Sourced([], Provenance.nothing("none")), Sourced([], Provenance.nothing("none")))
+
+
+def test_speed_points_are_blended_price_and_p50_throughput_with_each_figures_source():
+    table = _provider_table(
+        [_endpoint("Fast", tps=120.0, ttft=0.4), _endpoint("Quiet"), _endpoint("Router", prompt="-1", tps=50.0)],
+        [_endpoint("Extra", prompt="0.000002", completion="0.000002", tps=80.0, ttft=900.0)])
+    model = compare.speed_price_model("x/model", "Model X", table)
+    fast, extra = model.points
+    # (3 × 1 + 1 × 2) / 4 = $1.25 per 1M; a TTFT under 30 is read as seconds (0.4 s = 400 ms)
+    assert fast == {"model": "Model X", "model_id": "x/model", "provider": "Fast", "price": 1.25,
+                    "throughput": 120.0, "ttft_ms": 400.0, "speed_source": table.endpoints.provenance.short_label(),
+                    "price_source": table.endpoints.provenance.short_label()}
+    assert fast["speed_source"].startswith("Live · fetched")
+    # A row only the stats route knows: its speed and its price both come from that route.
+    assert (extra["provider"], extra["price"], extra["ttft_ms"]) == ("Extra", 2.0, 900.0)
+    assert extra["speed_source"] == extra["price_source"] == "Snapshot · as of 2025-06-27"
+    assert model.speed_sources == (table.endpoints.provenance, table.stats.provenance)
+    assert model.price_sources == (table.endpoints.provenance, table.stats.provenance)
+    # Left off, and named: no published throughput; a router's -1 is no price.
+    assert model.missing == "not drawn: Quiet (no published p50 throughput), Router (no known price)."
+
+
+def test_a_model_without_per_provider_stats_is_named_with_the_reason_never_dropped():
+    from routerlens.provenance import Provenance
+
+    empty = _provider_table([], stats_from=Provenance.nothing("the bundled snapshot has no per-provider stats for x/y"))
+    nothing = compare.speed_price_model("x/y", "Y", empty)
+    assert nothing.points == () and "no per-provider stats" in nothing.missing and "x/y" in nothing.missing
+    unmeasured = compare.speed_price_model("x/z", "Z", _provider_table([_endpoint("A"), _endpoint("B")]))
+    assert unmeasured.points == ()
+    assert unmeasured.missing.startswith("2 provider(s) listed, none drawn: A (no published p50 throughput)")
+    data = compare.SpeedPriceData((nothing, unmeasured))
+    assert [note.split(":")[0] for note in data.notes] == ["Y", "Z"] and data.points == []
+
+
+def test_price_axis_turns_logarithmic_only_for_a_wide_spread_of_positive_prices():
+    def data(*prices):
+        return compare.SpeedPriceData((compare.SpeedPriceModel("a/b", "B", tuple({"price": p} for p in prices)),))
+
+    assert data(0.1, 5.0).log_scale and not data(0.1, 0.5).log_scale and not data(0.0, 5.0).log_scale
+    assert not compare.SpeedPriceData().log_scale
+
+
+def test_speed_points_of_the_bundled_snapshot(snapshot):
+    """Offline: gpt-4o-mini's two providers and the dated model's one (a stats-only row) from the
+    bundled per-provider stats; gpt-4.1-nano has none, and the reason says so."""
+    service, _, _ = snapshot
+    ids = [CURRENT, "openai/gpt-4.1-nano", "openai/gpt-4o-mini-2024-07-18"]
+    data = compare.speed_price_data(service, ids, {CURRENT: "GPT-4o-mini", "openai/gpt-4.1-nano": "GPT-4.1 Nano",
+                                                    "openai/gpt-4o-mini-2024-07-18": "GPT-4o-mini"})
+    mini, nano, dated = data.models
+    assert {(p["provider"], p["throughput"], p["ttft_ms"]) for p in mini.points} == {
+        ("OpenAI", 74.8, 327.0), ("Azure", 116.7755, 1232.5)}
+    assert {p["price"] for p in mini.points} == {0.2625}
+    assert {p["speed_source"] for p in data.points} == {"Snapshot · as of 2025-06-27"}
+    assert mini.name == CURRENT and dated.name == "openai/gpt-4o-mini-2024-07-18"  # a shared name: ids tell them apart
+    assert [(p["provider"], p["throughput"]) for p in dated.points] == [("OpenAI", 108.303)]
+    assert nano.points == () and "no per-provider stats" in nano.missing and "openai/gpt-4.1-nano" in nano.missing
+
+
 # --- lifecycle ----------------------------------------------------------------------------------------
 
 def test_lifecycle_names_the_date_and_the_first_newer_model_as_successor(snapshot):
@@ -270,12 +353,20 @@ def test_page_opens_the_linked_comparison_with_every_column_filled():
     assert "No model “" not in text
 
 
+def _chart_rows(at, field: str) -> tuple[dict, list[dict]]:
+    """The one chart whose data has ``field`` (its spec, and its rows)."""
+    found = []
+    for chart in at.get("vega_lite_chart"):
+        rows = [row for dataset in chart.proto.datasets for row in _arrow_rows(dataset)]
+        if any(field in row for row in rows):
+            found.append((json.loads(chart.proto.spec), rows))
+    assert len(found) == 1, f"{len(found)} charts with {field!r}"
+    return found[0]
+
+
 def test_page_chart_highlights_this_model_and_labels_the_compared_ones():
     at = _compare_page()
-    charts = at.get("vega_lite_chart")
-    assert len(charts) == 1
-    spec = json.loads(charts[0].proto.spec)
-    data = [row for dataset in charts[0].proto.datasets for row in _arrow_rows(dataset)]
+    spec, data = _chart_rows(at, "role")
     roles = {(row["id"], row["role"]) for row in data if row.get("role") and row["role"] != compare.OTHER}
     assert roles == {(CURRENT, compare.CURRENT), ("openai/gpt-4.1-nano", compare.COMPARED),
                      ("openai/gpt-5-mini", compare.COMPARED)}
@@ -298,6 +389,50 @@ def test_page_live_reads_each_compared_models_providers_from_the_server(live_env
     assert live_env.requests_to("/api/v1/models/openai/gpt-3.5-turbo/endpoints")
     sources = [c.value for c in at.caption if c.value.startswith("Model entry:")]
     assert len(sources) == 2 and all("Model entry: Live · fetched" in c for c in sources)
+
+
+def test_page_draws_each_providers_speed_and_price_and_names_models_without_stats():
+    at = _compare_page("openai/gpt-4.1-nano,openai/gpt-4o-mini-2024-07-18")
+    spec, rows = _chart_rows(at, "throughput")
+    assert {(r["model"], r["provider"]) for r in rows} == {
+        ("GPT-4o-mini", "OpenAI"), ("GPT-4o-mini", "Azure"), ("GPT-4o-mini (2024-07-18)", "OpenAI")}
+    assert {r["speed_source"] for r in rows} == {r["price_source"] for r in rows} == {"Snapshot · as of 2025-06-27"}
+    assert sorted(r["ttft"] for r in rows) == ["1,232 ms", "327 ms", "338 ms"]  # p50 TTFT in the hover
+    encoded = json.dumps(spec)
+    assert '"shape"' in encoded and '"color"' in encoded, "models differ by shape too, not by colour alone"
+    assert "mark" in encoded and '"text"' in encoded, "each point is labelled with its provider"
+    tooltips = {t.get("title") for layer in spec["layer"] for t in layer["encoding"].get("tooltip", [])}
+    assert {"Provider", "Model", "Blended 3:1 $/1M", "Throughput p50 tok/s", "Latency (TTFT) p50", "Speed source",
+            "Price source"} <= tooltips
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("GPT-4.1 Nano\\: no per-provider stats") for c in captions), captions
+    assert "**GPT-4o-mini** · speed from" in captions and "**GPT-4o-mini \\(2024-07-18\\)** · speed from" in captions
+    assert "Snapshot · as of 2025-06-27" in page_text(at)
+
+
+def test_page_without_any_provider_stats_says_there_is_nothing_to_draw():
+    at = _compare_page(None, model="openai/gpt-4.1-nano")
+    assert not [c for c in at.get("vega_lite_chart")
+                if any("throughput" in row for d in c.proto.datasets for row in _arrow_rows(d))]
+    assert any("None of the compared models has per-provider speed figures" in i.value for i in at.info)
+    assert any(c.value.startswith("GPT-4.1 Nano\\: no per-provider stats") for c in at.caption)
+
+
+def test_page_live_draws_each_compared_models_providers_from_the_server(live_env):
+    at = run_app("pages/compare.py", query={"model": CURRENT, compare.PARAM: "openai/gpt-3.5-turbo"})
+    assert not at.exception, [e.message for e in at.exception]
+    _, rows = _chart_rows(at, "throughput")
+    assert {r["model_id"] for r in rows} == {CURRENT, "openai/gpt-3.5-turbo"}
+    assert all(r["speed_source"].startswith("Live · fetched") for r in rows)
+    turbo = [r for r in rows if r["model_id"] == "openai/gpt-3.5-turbo"]
+    assert [r["price"] for r in turbo] == [0.75]  # (3 × 0.50 + 1.50) / 4 from the fixture's endpoint list
+    stats = live_env.requests_to("/api/frontend/v1/stats/endpoint")
+    assert {r.query.get("permaslug", [""])[0] for r in stats} >= {"openai/gpt-3.5-turbo"}
+
+
+def test_compare_set_is_kept_for_the_playground():
+    at = _compare_page()
+    assert at.session_state["compare_set"] == (CURRENT, *OTHERS)
 
 
 def test_invalid_and_unknown_ids_are_messages_not_exceptions():

@@ -325,6 +325,133 @@ def test_compare_refuses_empty_prompt(keyed):
     assert "empty prompt" in warnings(at) and posts(keyed) == []
 
 
+# --- compare models ---------------------------------------------------------------------------------------------
+
+MINI, TURBO, FOUR = "openai/gpt-4o-mini", "openai/gpt-3.5-turbo", "openai/gpt-4o"
+
+
+def _per_model_answers(fake, *, failing: str | None = None, status: int = 503) -> None:
+    """Each model answers in its own words (so the summary row has one longest answer);
+    ``failing`` gets an error instead, while the others answer."""
+    answer = fake.routes[("POST", CHAT)]
+
+    def chat(request):
+        model = (request.body or {}).get("model")
+        if model == failing:
+            return error_reply(status, f"No endpoints available for {model}", "provider_unavailable")
+        if model == TURBO:
+            return stream_reply("A longer answer from the turbo model", model=model)
+        return answer(request)
+
+    fake.set(CHAT, chat, method="POST")
+
+
+def _compare_models(at, models: list[str], prompt: str = "Same question", *, urls: str = ""):
+    at.multiselect(key="pg_mcmp_models").set_value(models).run()
+    at.text_area(key="pg_mcmp_prompt").set_value(prompt)
+    at.text_area(key="pg_mcmp_urls").set_value(urls)
+    at.button(key="pg_mcmp_send").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_compare_models_side_by_side_with_one_model_failing(keyed):
+    _per_model_answers(keyed, failing=FOUR)
+    at = run_app(PAGE)
+    assert at.multiselect(key="pg_mcmp_models").value == [MINI], "the sidebar's model first"
+    _compare_models(at, [MINI, TURBO, FOUR])
+    assert sorted(r.body["model"] for r in posts(keyed)) == sorted([MINI, TURBO, FOUR])
+    assert all(r.body["stream"] is True and r.body["messages"][-1]["content"] == "Same question"
+               for r in posts(keyed))
+    text = page_text(at)
+    assert "Echo: Same question" in text and "A longer answer from the turbo model" in text
+    for header in ("**GPT-4o-mini** · `openai/gpt-4o-mini`", "**GPT-3.5 Turbo** · `openai/gpt-3.5-turbo`",
+                   "**GPT-4o** · `openai/gpt-4o`"):
+        assert header in text
+    # the failing column says why, as the compare modes view does; the others are whole
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "(503)" in errors[0] and "No endpoints available for openai/gpt-4o" in errors[0]
+    captions = " ".join(c.value for c in at.caption)
+    assert captions.count("Served by OpenAI (Balanced)") == 2 and captions.count("cost $") == 2
+    # the summary row ranks the two complete answers only
+    summary = [m.value for m in at.markdown if m.value.startswith(("Fastest first token:", "Cheapest:",
+                                                                   "Longest answer:"))]
+    assert len(summary) == 3
+    assert summary[2] == "Longest answer: **GPT-3.5 Turbo** (36 characters)"
+    assert "GPT-4o**" not in " ".join(summary), "a failed answer is not ranked"
+    state = at.session_state[SLOT]
+    assert state.model_comparison.model_ids == (MINI, TURBO, FOUR)
+    assert [(row["Model sent"], row["Outcome"]) for row in state.log] == [
+        (MINI, "ok"), (TURBO, "ok"), (FOUR, "provider")]
+
+
+def test_compare_models_counts_each_model_against_the_shared_key(keyed, monkeypatch):
+    monkeypatch.setenv("ROUTERLENS_PLAYGROUND_RPM", "3")
+    at = run_app(PAGE)
+    _compare_models(at, [MINI, TURBO, FOUR])
+    assert len(posts(keyed)) == 3
+    _compare_models(at, [MINI, TURBO])
+    assert "3 requests per minute per visitor" in warnings(at) and len(posts(keyed)) == 3
+    send(at, "One more")  # the chat shares the allowance: three requests were counted, not one
+    assert "per visitor" in warnings(at) and len(posts(keyed)) == 3
+
+
+def test_compare_models_refuses_before_sending_and_keeps_the_prompt(keyed):
+    at = run_app(PAGE)
+    _compare_models(at, [MINI], "Only one")
+    assert "Choose at least 2 models" in warnings(at)
+    _compare_models(at, [MINI, TURBO], "   ")
+    assert "empty prompt" in warnings(at)
+    _compare_models(at, [MINI, TURBO], "What is in it?", urls="https://example.com/cat.jpg")
+    assert "GPT-3.5 Turbo does not accept images" in warnings(at)
+    assert "What is in it?\nhttps://example.com/cat.jpg" in [c.value for c in at.code]
+    _compare_models(at, [MINI, FOUR], "Describe it", urls="https://example.com/logo.svg")
+    assert "SVG" in warnings(at)
+    assert posts(keyed) == []
+
+
+def test_compare_models_sends_the_images_to_each_model(keyed):
+    at = run_app(PAGE)
+    _compare_models(at, [MINI, FOUR], "What is in it?", urls="https://example.com/cat.jpg")
+    assert len(posts(keyed)) == 2
+    for request in posts(keyed):
+        content = request.body["messages"][-1]["content"]
+        assert content[0] == {"type": "text", "text": "What is in it?"}
+        assert content[1]["image_url"]["url"] == "https://example.com/cat.jpg"
+    assert page_text(at).count("[1 image(s) received]") >= 2
+
+
+def test_compare_models_preselects_the_compare_pages_comparison(keyed):
+    linked = run_app(PAGE, query={"compare": f"{TURBO},{FOUR}"})
+    assert linked.multiselect(key="pg_mcmp_models").value == [MINI, TURBO, FOUR]
+    assert "Preselected: the comparison from the Compare page." in page_text(linked)
+    at = run_app("pages/compare.py", query={"model": MINI, "compare": TURBO})
+    del at.query_params["compare"]  # the link is gone; the session still knows the comparison
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.multiselect(key="pg_mcmp_models").value == [MINI, TURBO]
+
+
+def _compared_models_page() -> None:
+    import streamlit as st
+
+    from components.playground_state import compared_models
+
+    st.code(repr(compared_models()))
+
+
+def test_compared_models_are_read_for_the_api_page_without_creating_state():
+    from components.playground_state import ModelComparison
+    from routerlens.chat import Turn
+
+    at = AppTest.from_function(_compared_models_page, default_timeout=30)
+    at.run()
+    assert at.code[0].value == "()" and SLOT not in at.session_state, "reading creates nothing"
+    at.session_state[SLOT] = PlaygroundSession(model_comparison=ModelComparison((MINI, TURBO), Turn("user", "q"), [], []))
+    at.run()
+    assert at.code[0].value == repr((MINI, TURBO))
+
+
 # --- session state: one typed object in one slot --------------------------------------------------------------
 
 def _non_widget_keys(at) -> set[str]:

@@ -156,3 +156,62 @@ def test_closing_the_tab_mid_request_ends_the_upstream_request(browser_context, 
     page.close()
     assert session_fake.wait_for_abort(timeout=20), "the upstream request stayed open after the tab closed"
     assert session_fake.aborted[-1].path == CHAT
+
+
+def test_compare_models_streams_two_answers_side_by_side(playground, session_fake):
+    """The "Compare models" tab: add a second model in the picker, send one prompt, and both
+    models' answers stand in their own columns with their measurements and the summary row."""
+    page, watch = playground
+    before = len(session_fake.requests_to(CHAT, "POST"))
+    page.get_by_role("tab", name="Compare models").click()
+    picker = page.locator(".st-key-pg_mcmp_models input")
+    picker.click()  # opens the list; typing then filters it
+    picker.fill("gpt-3.5-turbo")
+    page.get_by_role("option", name="GPT-3.5 Turbo (openai/gpt-3.5-turbo)").click()
+    page.keyboard.press("Escape")
+    page.locator(".st-key-pg_mcmp_prompt textarea").fill("Two models, one question")
+    reset_render_signal(page)
+    page.locator(".st-key-pg_mcmp_send button").click()
+    page.wait_for_function("() => document.querySelector('.st-key-pg_mcmp_col1') !== null")
+    wait_rendered(page)
+    columns = [page.locator(f".st-key-pg_mcmp_col{index}").inner_text() for index in (0, 1)]
+    assert "GPT-4o-mini" in columns[0] and "GPT-3.5 Turbo" in columns[1]
+    for column in columns:
+        assert "Echo: Two models, one question" in column
+        assert "TTFT" in column and "cost $" in column
+    summary = page.locator(".st-key-pg_mcmp_summary").inner_text()
+    assert "Fastest first token" in summary and "Cheapest" in summary and "Longest answer" in summary
+    sent = session_fake.requests_to(CHAT, "POST")[before:]
+    assert sorted(r.body["model"] for r in sent) == ["openai/gpt-3.5-turbo", "openai/gpt-4o-mini"]
+    assert all(r.body["stream"] is True for r in sent)
+    assert not page.locator('[data-testid="stException"]').count()
+    assert not watch.console_errors and not watch.external_requests
+
+
+def test_compare_models_streams_both_columns_at_once(browser_context, chat_server, session_fake):
+    """Both answers grow together: while the first column is still streaming, the second one
+    already shows text (the models are not asked one after the other)."""
+    from tests.fake_chat import stream_reply
+
+    if PLAYGROUND is None:
+        pytest.skip("app.py registers no pages/playground.py")
+    page = browser_context.new_page()
+    page.goto(chat_server.url, wait_until="domcontentloaded")
+    wait_rendered(page)
+    page.goto(f"{chat_server.url}/{PLAYGROUND.url_path}?compare=openai/gpt-3.5-turbo", wait_until="domcontentloaded")
+    wait_rendered(page)
+    words = " ".join(f"w{i}" for i in range(40))
+    session_fake.queue(CHAT, stream_reply(words, chunk_delay=0.12), stream_reply(words, chunk_delay=0.12),
+                       method="POST")
+    page.get_by_role("tab", name="Compare models").click()
+    page.locator(".st-key-pg_mcmp_prompt textarea").fill("Stream both")
+    reset_render_signal(page)
+    page.locator(".st-key-pg_mcmp_send button").click()
+    page.wait_for_function("""() => [0, 1].every(i => {
+        const c = document.querySelector('.st-key-pg_mcmp_live' + i);
+        return c && c.innerText.includes('w3'); })""")
+    live = [page.locator(f".st-key-pg_mcmp_live{index}").inner_text() for index in (0, 1)]
+    assert all("w39" not in text for text in live), "both columns should still be streaming"
+    wait_rendered(page)
+    assert all("w39" in page.locator(f".st-key-pg_mcmp_col{index}").inner_text() for index in (0, 1))
+    page.close()
