@@ -409,8 +409,9 @@ def _exchange(turns: list[Turn], spec: RequestSpec, options: SendOptions, sender
 
 def compare_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, pinned: str | None, key: str) -> None:
     """The same single-turn prompt through several routing modes at once."""
-    st.caption("One prompt (with the system prompt and settings above, without the chat history) sent through "
-               "each chosen mode at the same time. Each mode is one request.")
+    st.caption("One prompt (with the system prompt, settings, tools and response schema above, without the chat "
+               "history) sent through each chosen mode at the same time. Each mode is one request. With tools, each "
+               "column shows the provider that served it and whether its tool calls are valid.")
     choices = [m for m in MODES if m is not RoutingMode.PINNED or pinned]
     modes = st.multiselect("Modes to compare", choices, default=[RoutingMode.BALANCED, RoutingMode.NITRO,
                                                                  RoutingMode.EXACTO],
@@ -424,6 +425,7 @@ def compare_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, pi
             problems.append("An empty prompt is not sent: type one above.")
         if not modes:
             problems.append("Choose at least one mode.")
+        problems.extend(options.refusals)  # tool definitions or a response schema that cannot be sent
         refusal = None if problems else sender.refusal(len(modes))
         if problems or refusal:
             _refused(problems or [refusal], "", key=f"{key}_cmp")
@@ -434,13 +436,13 @@ def compare_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, pi
                 results = run_many(sender.client, specs, [{"role": "user", "content": prompt.strip()}],
                                    stream=options.stream, limits=sender.limits, cancelled=session_gone())
             state = session()
-            state.comparison = Comparison(prompt.strip(), results)
+            state.comparison = Comparison(prompt.strip(), results, specs)
             state.log.extend(result.log_row() for result in results)
             sender.charge(results, spec.max_tokens)
             _keep(sender, results)
     stored = session().comparison
     if stored:
-        comparison_view(stored.prompt, stored.results, sender.table, key=f"{key}_cmp")
+        comparison_view(stored, sender.table, key=f"{key}_cmp")
 
 
 # --- compare models ----------------------------------------------------------------------------------
@@ -452,9 +454,9 @@ def models_compare_panel(ctx: AppContext, spec: RequestSpec, options: SendOption
     models = {m.id: m for m in ctx.service.models().value}
     names = {model_id: model.short_name for model_id, model in models.items()}
     mode = mode_for_models(spec.mode)
-    st.caption(f"One prompt (with the system prompt and settings above, without the chat history) sent to each "
-               f"chosen model at the same time, in **{mode.label}** mode; the answers stream side by side. Each "
-               "model is one request (and counts against any per-minute limit).")
+    st.caption(f"One prompt (with the system prompt, settings, tools and response schema above, without the chat "
+               f"history) sent to each chosen model at the same time, in **{mode.label}** mode; the answers stream "
+               "side by side. Each model is one request (and counts against any per-minute limit).")
     if mode is not spec.mode:
         st.caption("Pinned provider names a provider of the sidebar's model, so each model is sent in Balanced "
                    "mode here.")
@@ -502,6 +504,7 @@ def _send_to_models(ctx: AppContext, picked: list[str], prompt: str | None, file
                                          downscale=options.downscale)
     problems.extend(md.escape_markdown_text(p) for p in image_problems)  # file names are untrusted
     problems.extend(md.escape_markdown_text(p) for p in selection_problems(picked, models, images=bool(images)))
+    problems.extend(options.refusals)  # tool definitions or a response schema that cannot be sent
     refusal = None if problems else sender.refusal(len(picked))
     if problems or refusal:
         _refused(problems or [refusal], "\n".join([text, *url_list]).strip(), key=f"{key}_mcmp")
@@ -512,7 +515,7 @@ def _send_to_models(ctx: AppContext, picked: list[str], prompt: str | None, file
     results = _stream_side_by_side(specs, [turn.message()], options, sender, picked=picked, names=names, key=key)
     tables = [provider_table(ctx.service, model_id) for model_id in picked]
     state = session()
-    state.model_comparison = ModelComparison(tuple(picked), turn, results, tables)
+    state.model_comparison = ModelComparison(tuple(picked), turn, results, tables, specs)
     state.log.extend(result.log_row() for result in results)
     for model_id, model_spec, result in zip(picked, specs, results):
         each = replace(sender, model=models.get(model_id), keep=_keeper(ctx, model_id) if sender.keep else None)
@@ -542,7 +545,7 @@ def _stream_side_by_side(specs: list[RequestSpec], messages: list[dict], options
             texts[index] += delta
             now = time.monotonic()
             if now - drawn[index] >= max(STREAM_REFRESH_S, len(texts[index]) / STREAM_REDRAW_BYTES_PER_S):
-                slots[index].markdown(md.safe_markdown(texts[index]) + " ▌")
+                slots[index].markdown(streaming_markdown(texts[index], streams.streams[index].result) + " ▌")
                 drawn[index] = now
     finally:
         streams.close()  # Stop pressed or the page left mid-answer: every upstream request ends too

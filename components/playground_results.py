@@ -1,5 +1,6 @@
 """What each playground answer measured, the session's measurement log, and the side-by-side
-views of a mode comparison and of a model comparison."""
+views of a mode comparison and of a model comparison (each column shown as a chat answer is: its
+text, its tool calls with their verdicts, its measurements)."""
 
 from __future__ import annotations
 
@@ -14,19 +15,15 @@ from routerlens import text as md
 from routerlens.chat import (
     CHAT_ROUTE, ChatResult, compare_with_published, endpoint_for, log_csv, measurement_summary,
 )
-from routerlens.model_compare import NOT_RANKED, Best, summary_row
+from routerlens.model_compare import NOT_RANKED, Best, summary_row, verdict_lines
 from routerlens.providers import ProviderTable
 from routerlens.provenance import Kind, Provenance
+from routerlens.routing import RequestSpec
 
 from .badges import provenance_badge
 from .charts import CHART_HEIGHT, PALETTE
-from .playground_state import ModelComparison
-
-
-def code_span(text: str) -> str:
-    """Untrusted text as inline code: Markdown is not interpreted there; only backticks and line
-    breaks matter (a blank line would end the span), so both are replaced."""
-    return "`" + " ".join(text.replace("`", "'").splitlines()) + "`"
+from .playground_state import Comparison, ModelComparison
+from .playground_tools import answer_checks, answer_text, code_span
 
 
 def measured_provenance(result: ChatResult) -> Provenance:
@@ -129,16 +126,57 @@ def _ttft_chart(ok: pd.DataFrame) -> alt.Chart:
     ).properties(height=CHART_HEIGHT)
 
 
-def comparison_view(prompt: str, results: list[ChatResult], table: ProviderTable, *, key: str) -> None:
-    """One column per routing mode: its answer and its measurements."""
-    st.markdown(f"**Prompt:** {md.escape_markdown_text(prompt)}")
+def served_by(result: ChatResult) -> str:
+    """Who served an answer, for its column's header (the provider's name is the response's, escaped)."""
+    if result.provider:
+        return f"served by **{md.escape_markdown_text(result.provider)}**"
+    return "serving provider unknown" + (" (the request failed)" if result.failure is not None else "")
+
+
+def mode_label(result: ChatResult) -> str:
+    """The routing mode an answer was sent in, with the pinned provider's slug (plain text)."""
+    pinned = f" ({result.pinned_provider})" if result.pinned_provider else ""
+    return result.mode.label + pinned
+
+
+def answer_column(result: ChatResult, spec: RequestSpec | None, table: ProviderTable, *, key: str) -> None:
+    """One compared answer, as under a chat answer: its text (formatted JSON for a structured
+    answer), a card per tool call with its verdict, the response-schema verdict, then its
+    measurements (or its failure). ``spec`` is the request the answer came from."""
+    if result.text:
+        answer_text(st, result.text, spec)
+    answer_checks(result, spec, key=key)
+    answer_measurements(result, table, key=key)
+
+
+def verdict_summary(labels: Sequence[str], results: Sequence[ChatResult], specs: Sequence[RequestSpec], *,
+                    key: str) -> None:
+    """Above the columns, when tools or a response schema were sent: how many tool calls each
+    column got right and whether each structured answer is valid. ``labels`` are Markdown."""
+    lines = verdict_lines(labels, results, specs)
+    if not lines:
+        return
+    with st.container(border=True, key=f"{key}_verdicts"):
+        st.markdown("  \n".join(lines))
+        st.caption("Each answer is checked against the tools and response schema its own request carried: valid "
+                   "JSON arguments, a tool that was sent, arguments that match its schema. The serving provider is "
+                   "in each column's header.")
+
+
+def comparison_view(stored: Comparison, table: ProviderTable, *, key: str) -> None:
+    """One column per routing mode: the provider that served it, its answer, its tool calls with
+    their verdicts, and its measurements; above them, with tools or a schema, the verdicts summed up."""
+    st.markdown(f"**Prompt:** {md.escape_markdown_text(stored.prompt)}")
+    results = stored.results
+    specs: list[RequestSpec | None] = list(stored.specs) or [None] * len(results)
+    verdict_summary([f"**{md.escape_markdown_text(mode_label(r))}**" for r in results], results,
+                    [s for s in specs if s is not None], key=f"{key}_cmp")
     columns = st.columns(len(results))
-    for index, (column, result) in enumerate(zip(columns, results)):
+    for index, (column, result, spec) in enumerate(zip(columns, results, specs)):
         with column, st.container(border=True, key=f"{key}_cmp_{index}"):
-            st.markdown(f"**{result.mode.label}** · {code_span(result.requested_model)}")
-            if result.text:
-                st.markdown(md.safe_markdown(result.text))
-            answer_measurements(result, table, key=f"{key}_cmp_{index}")
+            st.markdown(f"**{md.escape_markdown_text(mode_label(result))}** · {code_span(result.requested_model)} · "
+                        f"{served_by(result)}")
+            answer_column(result, spec, table, key=f"{key}_cmp_{index}")
 
 
 def model_name(model_id: str, names: Mapping[str, str]) -> str:
@@ -158,19 +196,20 @@ def model_comparison_view(stored: ModelComparison, names: Mapping[str, str], *, 
                 st.image(image.raw_bytes() or image.url, caption=image.describe(), width=160)
     best = summary_row(stored.results)
     summary_cells(best, stored.model_ids, names, key=key)
+    specs: list[RequestSpec | None] = list(stored.specs) or [None] * len(stored.results)
+    verdict_summary([model_name(model_id, names) for model_id in stored.model_ids], stored.results,
+                    [s for s in specs if s is not None], key=key)
     wins = {index: [cell.label.lower() for cell in best if index in cell.winners] for index in range(len(stored.results))}
     columns = st.columns(len(stored.results))
-    for index, (column, model_id, result, table) in enumerate(zip(columns, stored.model_ids, stored.results,
-                                                                   stored.tables)):
+    for index, (column, model_id, result, table, spec) in enumerate(zip(columns, stored.model_ids, stored.results,
+                                                                         stored.tables, specs)):
         with column, st.container(border=True, key=f"{key}_col{index}"):
-            st.markdown(f"{model_name(model_id, names)} · {code_span(result.requested_model)}")
+            st.markdown(f"{model_name(model_id, names)} · {code_span(result.requested_model)} · {served_by(result)}")
             if wins[index]:
                 with st.container(horizontal=True, key=f"{key}_col{index}_wins"):
                     for label in wins[index]:
                         st.badge(label, icon=":material/star:", color="green")
-            if result.text:
-                st.markdown(md.safe_markdown(result.text))
-            answer_measurements(result, table, key=f"{key}_col{index}")
+            answer_column(result, spec, table, key=f"{key}_col{index}")
 
 
 def summary_cells(best: Sequence[Best], model_ids: Sequence[str], names: Mapping[str, str], *, key: str) -> None:

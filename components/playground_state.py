@@ -36,6 +36,8 @@ class Comparison:
 
     prompt: str
     results: list[ChatResult]
+    specs: list[RequestSpec] = field(default_factory=list)
+    """The request each result answered (its tools and schema check the answer, not today's settings)."""
 
 
 @dataclass
@@ -49,6 +51,8 @@ class ModelComparison:
     prompt: Turn
     results: list[ChatResult]
     tables: list[ProviderTable]
+    specs: list[RequestSpec] = field(default_factory=list)
+    """The request sent to each model (its tools and schema check the answer)."""
 
 
 @dataclass

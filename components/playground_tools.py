@@ -23,13 +23,18 @@ from routerlens.tools import (
 )
 
 from .badges import provenance_badge
-from .playground_results import code_span
 from .playground_state import session
 
 CHOICE_HELP = {"auto": "auto: the model decides", "none": "none: no tool calls",
                "required": "required: at least one call"}
 MARKS = {True: ":green[:material/check_circle:]", False: ":red[:material/cancel:]", None: ":gray[:material/remove:]"}
 """A check passed, failed, or could not be made (icons, not emoji: headless browsers lack emoji fonts)."""
+
+
+def code_span(text: str) -> str:
+    """Untrusted text as inline code: Markdown is not interpreted there; only backticks and line
+    breaks matter (a blank line would end the span), so both are replaced."""
+    return "`" + " ".join(text.replace("`", "'").splitlines()) + "`"
 
 
 # --- the editors ----------------------------------------------------------------------------------------

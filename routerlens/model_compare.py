@@ -12,6 +12,10 @@ Definitions (used in code and on screen alike):
   ranked): *fastest first token* = the lowest TTFT, *cheapest* = the lowest reported cost,
   *longest answer* = the most characters (tokens are not comparable: each model counts them with
   its own tokenizer). Every model tied at the best value is named.
+
+The same columns serve "Compare modes": with tools or a response schema in the request, each
+answer is checked against what *its* request carried (:func:`answer_verdicts`), and
+:func:`verdict_lines` sums the columns up ("Valid tool calls: Balanced 0/1, Exacto 1/1").
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from .client import OpenRouterClient
 from .formatting import integer, seconds
 from .routing import RequestSpec, RoutingMode
 from .schema import Model
+from .tools import check_answer, check_call, response_schema
 
 MIN_MODELS, MAX_MODELS = 2, 4
 """A comparison needs two models and holds four at most (the Compare page's limit too)."""
@@ -184,5 +189,59 @@ def summary_row(results: Sequence[ChatResult]) -> list[Best]:
     ]
 
 
-__all__ = ["Best", "MAX_MODELS", "MIN_MODELS", "NOT_RANKED", "ParallelStreams", "answer_length", "mode_for_models",
-           "selection_problems", "spec_for_model", "summary_row"]
+# --- tool calls and structured answers, side by side -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Verdicts:
+    """What one compared answer did with the tools and the response schema it was sent with."""
+
+    calls: int = 0
+    """Tool calls the answer made (as far as it came)."""
+    valid_calls: int = 0
+    """Those whose arguments are a JSON object matching a tool that was sent (:func:`~routerlens.tools.check_call`)."""
+    structured: bool | None = None
+    """The answer is valid against the response schema; ``None`` when not checked (no schema,
+    no complete answer, or the answer called tools instead)."""
+    complete: bool = True
+
+
+def answer_verdicts(result: ChatResult, spec: RequestSpec) -> Verdicts:
+    """Check an answer against the tools and schema of the request that produced it."""
+    valid = sum(check_call(call, spec.tools).ok for call in result.tool_calls)
+    schema = response_schema(spec.response_format)
+    structured = (check_answer(result.text, schema).ok
+                  if schema is not None and result.ok and not result.tool_calls else None)
+    return Verdicts(len(result.tool_calls), valid, structured, result.ok)
+
+
+def _calls_text(verdicts: Verdicts) -> str:
+    if verdicts.calls:
+        return f"{verdicts.valid_calls}/{verdicts.calls}" + ("" if verdicts.complete else " (cut off)")
+    return "no call" if verdicts.complete else "failed"
+
+
+def _structured_text(verdicts: Verdicts) -> str:
+    if verdicts.structured is not None:
+        return "valid" if verdicts.structured else "not valid"
+    if verdicts.calls:
+        return "called tools instead"
+    return "no answer" if not verdicts.complete else "not checked"
+
+
+def verdict_lines(labels: Sequence[str], results: Sequence[ChatResult], specs: Sequence[RequestSpec]) -> list[str]:
+    """The summary of a comparison sent with tools or a response schema, one line each:
+    ``Valid tool calls: Balanced 0/1, Exacto 1/1`` and ``Valid structured answers: Balanced
+    valid, Exacto not valid``. ``labels`` name the columns and are inserted as given (a UI
+    escapes them first); ``[]`` when neither was sent."""
+    verdicts = [answer_verdicts(result, spec) for result, spec in zip(results, specs)]
+    lines = []
+    if any(spec.tools for spec in specs):
+        lines.append("Valid tool calls: " + ", ".join(f"{label} {_calls_text(v)}" for label, v in zip(labels, verdicts)))
+    if any(response_schema(spec.response_format) is not None for spec in specs):
+        lines.append("Valid structured answers: "
+                     + ", ".join(f"{label} {_structured_text(v)}" for label, v in zip(labels, verdicts)))
+    return lines
+
+
+__all__ = ["Best", "MAX_MODELS", "MIN_MODELS", "NOT_RANKED", "ParallelStreams", "Verdicts", "answer_length",
+           "answer_verdicts", "mode_for_models", "selection_problems", "spec_for_model", "summary_row", "verdict_lines"]

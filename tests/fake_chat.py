@@ -26,6 +26,11 @@ browser) decides what comes back:
   call, each call gets a result before anything else is said): a broken one is a 400.
 * ``reply: TEXT`` answers TEXT verbatim (e.g. JSON, valid or not); with a ``json_schema``
   ``response_format`` and no ``reply:``, the answer is ``{"echo": "<prompt>"}``.
+* ``call@TAG NAME ARGS`` and ``reply@TAG: TEXT`` (one line each) apply only when TAG names the
+  serving provider (its slug, e.g. ``azure``, or its name), the routing variant (``exacto``,
+  ``nitro``, ``floor``, or ``balanced`` for none) or the model (``openai/gpt-4o``), so one prompt
+  sent through several modes or models gets a different answer from each: ``call@openai
+  get_weather {"city": "Par`` beside ``call@azure get_weather {"city": "Paris", "unit": "celsius"}``.
 """
 
 from __future__ import annotations
@@ -40,8 +45,8 @@ CHAT = "/api/v1/chat/completions"
 GENERATION = "/api/v1/generation"
 PROVIDER_NAMES = {"openai": "OpenAI", "azure": "Azure"}
 PRICE_IN, PRICE_OUT = 0.15e-6, 0.6e-6
-CALL_DIRECTIVE = "call "
-REPLY_DIRECTIVE = "reply:"
+CALL, REPLY = "call", "reply"
+"""The directive words: ``call NAME ARGS``, ``reply: TEXT`` (and their ``@TAG`` forms)."""
 ARG_PIECE = 7
 """Streamed tool-call arguments arrive in pieces of this many characters."""
 _ids = itertools.count(1)
@@ -159,15 +164,47 @@ def tool_call_reply(calls: list[tuple[str, str]], **options) -> Reply:
     return Reply(sse=tool_call_events(calls, gen_id=gen_id, **options), headers={"X-Generation-Id": gen_id})
 
 
-def scripted_calls(text: str) -> list[tuple[str, str]]:
-    """The ``call NAME ARGS`` lines of a prompt, as (name, raw arguments)."""
+def addressed_to(tag: str, body: dict) -> bool:
+    """Whether a directive's ``@TAG`` names this request's serving provider (slug or name), its
+    routing variant (``balanced`` when the model has none) or its model (id without variant)."""
+    model, _, variant = str(body.get("model", "")).partition(":")
+    names = {serving_tag(body), serving_provider(body), variant or "balanced", model}
+    return tag.lower() in {name.lower() for name in names}
+
+
+def _directive(line: str, word: str, body: dict | None) -> str | None:
+    """The rest of ``line`` when it is the directive ``word`` (``call``, ``reply``), bare or
+    ``@TAG`` addressed to this request; else ``None``."""
+    if line.startswith(word + " "):
+        return line[len(word):].strip()
+    if not line.startswith(word + "@"):
+        return None
+    tag, _, rest = line[len(word) + 1:].partition(":" if word == REPLY else " ")
+    return rest.strip() if body is not None and addressed_to(tag.strip(), body) else None
+
+
+def scripted_calls(text: str, body: dict | None = None) -> list[tuple[str, str]]:
+    """The ``call NAME ARGS`` lines of a prompt (and the ``call@TAG`` ones addressed to
+    ``body``'s provider or mode), as (name, raw arguments)."""
     calls = []
     for line in text.splitlines():
-        line = line.strip()
-        if line.startswith(CALL_DIRECTIVE):
-            name, _, arguments = line[len(CALL_DIRECTIVE):].strip().partition(" ")
+        rest = _directive(line.strip(), CALL, body)
+        if rest:
+            name, _, arguments = rest.partition(" ")
             calls.append((name, arguments.strip() or "{}"))
     return calls
+
+
+def scripted_reply(text: str, body: dict) -> str | None:
+    """The ``reply@TAG: TEXT`` line addressed to this request, else the whole ``reply: TEXT``."""
+    for line in text.splitlines():
+        if line.strip().startswith(REPLY + "@"):
+            rest = _directive(line.strip(), REPLY, body)
+            if rest is not None:
+                return rest
+    if text.strip().startswith(REPLY + ":"):
+        return text.strip()[len(REPLY) + 1:].strip()
+    return None
 
 
 def conversation_problem(messages: list) -> str | None:
@@ -216,11 +253,12 @@ def answer_for(body: dict) -> tuple[str, list[tuple[str, str]]]:
     if from_tools:
         return from_tools, []
     text, _ = last_user(body)
-    calls = scripted_calls(text) if body.get("tools") and body.get("tool_choice") != "none" else []
+    calls = scripted_calls(text, body) if body.get("tools") and body.get("tool_choice") != "none" else []
     if calls:
         return "", calls
-    if text.strip().startswith(REPLY_DIRECTIVE):
-        return text.strip()[len(REPLY_DIRECTIVE):].strip(), []
+    reply = scripted_reply(text, body)
+    if reply is not None:
+        return reply, []
     if (body.get("response_format") or {}).get("type") == "json_schema":
         return json.dumps({"echo": text}), []
     return answer_text(body), []
@@ -254,9 +292,14 @@ def answer_text(body: dict) -> str:
     return answer
 
 
-def serving_provider(body: dict) -> str:
+def serving_tag(body: dict) -> str:
+    """The serving provider's slug: the first of ``provider.order``, else ``openai``."""
     order = ((body.get("provider") or {}).get("order") or [])
-    tag = order[0] if order else "openai"
+    return str(order[0]) if order else "openai"
+
+
+def serving_provider(body: dict) -> str:
+    tag = serving_tag(body)
     return PROVIDER_NAMES.get(tag.split("/")[0], tag)
 
 

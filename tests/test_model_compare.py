@@ -9,12 +9,13 @@ from decimal import Decimal
 
 import pytest
 
-from routerlens.chat import ChatFailure, ChatResult
+from routerlens.chat import ChatFailure, ChatResult, ToolCall
 from routerlens.model_compare import (
-    ParallelStreams, mode_for_models, selection_problems, spec_for_model, summary_row,
+    ParallelStreams, answer_verdicts, mode_for_models, selection_problems, spec_for_model, summary_row, verdict_lines,
 )
 from routerlens.routing import RequestSpec, RoutingMode
 from routerlens.schema import Model
+from routerlens.tools import EXAMPLE_SCHEMAS, WEATHER_TOOL, as_editor_text, parse_response_schema
 from tests.fake_chat import CHAT, error_reply, stream_reply
 from tests.fakeserver import Recorded, Reply
 from tests.test_chat import client_for
@@ -151,3 +152,37 @@ def test_closing_the_reader_ends_every_request_still_open(fake, client):
     assert all(not r.ok for r in streams.results)
     assert all(r.failure is not None and r.failure.kind == "stopped" for r in streams.results)
     assert fake.wait_for_abort(timeout=10), "an upstream request stayed open after the reader left"
+
+
+# --- tool calls and structured answers, column by column ---------------------------------------------------
+
+WITH_TOOLS = RequestSpec("openai/gpt-4o-mini", tools=(WEATHER_TOOL,), tool_choice="auto")
+WITH_SCHEMA = RequestSpec("openai/gpt-4o-mini", response_format=parse_response_schema(
+    as_editor_text(EXAMPLE_SCHEMAS["Weather report"])).response_format)
+
+
+def _calls(*arguments: str, name: str = "get_weather", ok: bool = True) -> ChatResult:
+    result = _answer("openai/gpt-4o-mini", "", ok=ok)
+    result.tool_calls = [ToolCall(i, f"call_{i}", name, args) for i, args in enumerate(arguments)]
+    return result
+
+
+def test_each_answer_is_checked_against_the_tools_its_request_carried():
+    paris = '{"city": "Paris", "unit": "celsius"}'
+    assert answer_verdicts(_calls(paris, '{"city": "Par'), WITH_TOOLS).valid_calls == 1
+    assert answer_verdicts(_calls(paris, name="get_forecast"), WITH_TOOLS).valid_calls == 0, "an unknown tool"
+    assert answer_verdicts(_calls('{"city": "Paris", "unit": "kelvin"}'), WITH_TOOLS).valid_calls == 0, "schema"
+    lines = verdict_lines(["Balanced", "Exacto", "Nitro", "Floor"],
+                          [_calls('{"city": "Par'), _calls(paris), _answer("m", "Plain text"), _calls(paris, ok=False)],
+                          [WITH_TOOLS] * 4)
+    assert lines == ["Valid tool calls: Balanced 0/1, Exacto 1/1, Nitro no call, Floor 1/1 (cut off)"]
+
+
+def test_structured_answers_are_summed_up_and_nothing_is_said_without_tools_or_schema():
+    good = _answer("m", '{"city": "Paris", "temperature_c": 21, "conditions": "sunny"}')
+    bad = _answer("m", '{"city": "Paris", "temperature_c": "warm", "conditions": "sunny"}')
+    failed = _answer("m", "", ok=False)
+    assert answer_verdicts(good, WITH_SCHEMA).structured is True
+    assert verdict_lines(["A", "B", "C"], [good, bad, failed], [WITH_SCHEMA] * 3) == [
+        "Valid structured answers: A valid, B not valid, C no answer"]
+    assert verdict_lines(["A", "B"], [good, bad], [RequestSpec("m"), RequestSpec("m")]) == []

@@ -740,3 +740,112 @@ def test_untrusted_names_stay_inside_their_code_span():
     assert code_span("get_weather") == "`get_weather`"
     hostile = code_span("x`\n\n[click](javascript:alert(1))\n")
     assert hostile.count("`") == 2 and "\n" not in hostile, "a blank line would end the span and let Markdown in"
+
+
+# --- comparisons with tools: the serving provider and the verdicts, column by column -------------------------
+
+MALFORMED = '{"city": "Par'
+MODES_WITH_TOOLS = [RoutingMode.BALANCED, RoutingMode.EXACTO, RoutingMode.PINNED]
+
+
+def columns_by_header(at) -> dict[str, str]:
+    """Each compared answer's column, by its header's first part ("Balanced", "Pinned provider
+    (azure)", a model's name): everything written in it, with Markdown escapes undone."""
+    import re
+
+    out = {}
+    for column in at.columns:
+        written = [m.value for m in column.markdown]
+        if not written or " · " not in written[0]:
+            continue
+        texts = written + [c.value for c in column.caption] + [e.value for e in column.error] \
+            + [s.value for s in column.success]
+        head = re.sub(r"\\(.)", r"\1", written[0].split(" · ")[0]).strip("*")
+        out[head] = "\n".join([re.sub(r"\\(.)", r"\1", text) for text in texts] + [c.value for c in column.code])
+    return out
+
+
+def verdict_box(at) -> str:
+    import re
+
+    return "\n".join(re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown if "Valid " in m.value)
+
+
+def _compare_modes(at, modes: list[RoutingMode], prompt: str):
+    at.multiselect(key="pg_cmp_modes").set_value(modes).run()
+    at.text_area(key="pg_cmp_prompt").set_value(prompt)
+    at.button(key="pg_cmp_send").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _pin_azure(at):
+    """Pinned provider on Azure (the compare tab offers the pinned provider chosen above)."""
+    at.button_group(key="pg_mode").set_value(RoutingMode.PINNED).run()
+    at.selectbox(key="pg_pinned").set_value("azure").run()
+    return at
+
+
+def test_compare_modes_shows_each_modes_provider_and_tool_call_verdicts(keyed):
+    at = _pin_azure(tools_on(run_app(PAGE)))
+    # OpenAI (which serves Balanced and Exacto here) sends malformed arguments; Azure valid ones
+    _compare_modes(at, MODES_WITH_TOOLS, f"call@openai get_weather {MALFORMED}\ncall@azure get_weather {PARIS}")
+    bodies = posts(keyed)
+    assert len(bodies) == 3 and all(b.body["tools"][0]["function"]["name"] == "get_weather" for b in bodies)
+    assert sorted(b.body["model"] for b in bodies) == ["openai/gpt-4o-mini", "openai/gpt-4o-mini",
+                                                       "openai/gpt-4o-mini:exacto"]
+    columns = columns_by_header(at)
+    assert set(columns) == {"Balanced", "Exacto", "Pinned provider (azure)"}
+    for mode in ("Balanced", "Exacto"):
+        assert "served by **OpenAI**" in columns[mode].splitlines()[0]
+        assert "**Tool call 1:** `get_weather`" in columns[mode]
+        assert f"{FAILED} Arguments are valid JSON: The arguments are not valid JSON" in columns[mode]
+        assert f"{UNCHECKED} Arguments match its schema: not checked" in columns[mode]
+        assert MALFORMED in columns[mode], "the malformed arguments are shown as they came"
+    azure = columns["Pinned provider (azure)"]
+    assert "served by **Azure**" in azure.splitlines()[0]
+    assert f"{OK} Arguments are valid JSON" in azure and f"{OK} Arguments match its schema" in azure
+    for column in columns.values():  # and the usual measurements
+        assert "TTFT" in column and "cost $" in column
+    assert verdict_box(at).startswith(
+        "Valid tool calls: **Balanced** 0/1, **Exacto** 0/1, **Pinned provider (azure)** 1/1")
+    comparison = at.session_state[SLOT].comparison
+    assert [s.mode for s in comparison.specs] == MODES_WITH_TOOLS, "each answer keeps the request it answered"
+    # the verdicts are of the tools that were sent, not of today's editor
+    at.text_area(key="pg_tools_json").set_value(json.dumps(EXAMPLE_TOOLS["Calculator"])).run()
+    assert f"{OK} The tool exists" in columns_by_header(at)["Pinned provider (azure)"]
+
+
+def test_compare_modes_checks_each_structured_answer(keyed):
+    at = run_app(PAGE)
+    at.toggle(key="pg_schema_on").set_value(True).run()
+    _compare_modes(at, [RoutingMode.BALANCED, RoutingMode.EXACTO],
+                   'reply@exacto: {"city": "Paris", "temperature_c": 21, "conditions": "sunny"}\n'
+                   'reply@balanced: {"city": "Paris", "temperature_c": "warm", "conditions": "sunny"}')
+    columns = columns_by_header(at)
+    assert "Valid against the response schema." in columns["Exacto"]
+    assert '"temperature_c": 21' in columns["Exacto"], "shown as formatted JSON"
+    assert "'warm' is not of type 'number' (at $.temperature_c)" in columns["Balanced"]
+    assert verdict_box(at).startswith("Valid structured answers: **Balanced** not valid, **Exacto** valid")
+    assert "Valid tool calls" not in verdict_box(at), "no tools were sent"
+
+
+def test_compare_modes_sends_nothing_with_bad_tool_definitions(keyed):
+    at = tools_on(run_app(PAGE), '[{"name": "get_weather",')
+    _compare_modes(at, [RoutingMode.BALANCED, RoutingMode.EXACTO], "call get_weather {}")
+    assert "Not sent" in warnings(at) and "not valid JSON" in warnings(at)
+    assert posts(keyed) == []
+
+
+def test_compare_models_shows_each_models_tool_call_verdicts(keyed):
+    at = tools_on(run_app(PAGE))
+    # one model calls the tool that was sent, the other one nobody defined
+    _compare_models(at, [MINI, TURBO], f"call@{MINI} get_weather {PARIS}\n"
+                                       f'call@{TURBO} get_forecast {{"city": "Paris"}}')
+    columns = columns_by_header(at)
+    assert set(columns) == {"GPT-4o-mini", "GPT-3.5 Turbo"}
+    assert "served by **OpenAI**" in columns["GPT-4o-mini"].splitlines()[0]
+    assert f"{OK} Arguments match its schema" in columns["GPT-4o-mini"]
+    assert "No tool named “get_forecast” was sent (sent: get_weather)." in columns["GPT-3.5 Turbo"]
+    assert verdict_box(at).startswith("Valid tool calls: **GPT-4o-mini** 1/1, **GPT-3.5 Turbo** 0/1")
+    assert len(at.session_state[SLOT].model_comparison.specs) == 2
