@@ -11,9 +11,11 @@ from routerlens import formatting as fmt
 from routerlens import text as md
 from routerlens.calculator import CostLine, ModeCost, Workload, effective_blended_per_m
 from routerlens.effective_pricing import EffectivePricing
+from routerlens.error_rates import ErrorRates
 from routerlens.providers import ProviderTable
 from routerlens.pricing import blended_per_m, effective_input_per_m
 from routerlens.provenance import Sourced
+from routerlens.routing import RoutingMode
 
 from .badges import provenance_badge, sourced_notice
 from .cards import card_grid
@@ -109,7 +111,10 @@ def provider_cost_table(lines: list[CostLine], provenance, *, key: str) -> None:
         provenance_badge(provenance, key=f"{key}_costs_prov")
 
 
-def mode_cost_table(costs: list[ModeCost], provenance, *, key: str) -> None:
+def mode_cost_table(costs: list[ModeCost], provenance, *, rates: ErrorRates | None = None, key: str) -> None:
+    """Each mode's likely provider and the workload's cost there. ``rates``: the published error
+    rates Exacto's estimate used (a line under the table names them and their source, or says
+    there are none), as under the playground's picks table."""
     with st.container(border=True, key=f"{key}_modes"):
         st.subheader("Cost per routing mode")
         st.caption("Each mode's likely provider (an estimate from public figures) and your cost there. "
@@ -119,6 +124,9 @@ def mode_cost_table(costs: list[ModeCost], provenance, *, key: str) -> None:
                  **_cost_row(item.cost), "Why this provider": item.pick.reason} for item in costs]
         if rows:
             static_table(rows, notes=("Why this provider", "Why unknown"), key=f"{key}_modes_table")
+        exacto = next((item.pick for item in costs if item.mode is RoutingMode.EXACTO), None)
+        if rates is not None and exacto is not None and exacto.ranked:
+            st.caption(md.escape_markdown_text(rates.note(exacto.ranked)))
         provenance_badge(provenance, key=f"{key}_modes_prov")
 
 

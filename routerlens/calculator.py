@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from .error_rates import ErrorRates, with_error_rates
 from .pricing import BLEND_INPUT_WEIGHT, BLEND_OUTPUT_WEIGHT, D, blended_per_m, effective_input_per_m, request_cost
 from .routing import RoutingMode
 from .routing_pick import Candidate, Pick, likely_picks
@@ -108,12 +109,16 @@ class ModeCost:
     cost: CostLine
 
 
-def mode_costs(endpoints: list[Endpoint], workload: Workload, *, pinned: str | None = None) -> list[ModeCost]:
+def mode_costs(endpoints: list[Endpoint], workload: Workload, *, pinned: str | None = None,
+               rates: ErrorRates | None = None) -> list[ModeCost]:
     """Each routing mode's likely provider and what the workload would cost there. Balanced is the
-    expected cost over its traffic shares (priced by this workload's cost per request)."""
+    expected cost over its traffic shares (priced by this workload's cost per request). ``rates``:
+    the published tool-call and structured-output error rates Exacto's estimate ranks by (as in
+    the playground's picks table); without them Exacto falls back, and its reason says so."""
     by_tag = {ep.routing_slug: ep for ep in endpoints}
     costs = {ep.routing_slug: per_request_cost(ep, workload) for ep in endpoints}
-    candidates = [replace(Candidate.from_endpoint(ep), price=costs[ep.routing_slug]) for ep in endpoints]
+    candidates = with_error_rates([replace(Candidate.from_endpoint(ep), price=costs[ep.routing_slug])
+                                   for ep in endpoints], rates)
     out = []
     for mode, pick in likely_picks(candidates, pinned=pinned or (endpoints[0].routing_slug if endpoints else None)).items():
         top = pick.primary

@@ -112,3 +112,48 @@ def test_money_keeps_every_computed_digit():
     assert money(Decimal("0.0000075")) == "$0.0000075"
     assert money(Decimal("1234567.5")) == "$1,234,567.50"
     assert money(Decimal("0E-10")) == "$0.00" and money(None) == "unknown"
+
+
+# --- Exacto's row ranks by the published error rates ---------------------------------------------------------
+
+def test_exactos_row_ranks_by_the_error_rates_it_is_given():
+    import datetime as dt
+
+    from routerlens.error_rates import ErrorRates
+    from routerlens.metrics import SeriesPoint
+    from routerlens.provenance import Provenance, Sourced
+
+    fast = Endpoint("Fast", tag="fast", pricing=MINI, throughput_30m=Percentiles(p50=200.0))
+    careful = Endpoint("Careful", tag="careful", pricing=MINI, throughput_30m=Percentiles(p50=20.0))
+    day = dt.datetime(2026, 8, 25)
+    rates = ErrorRates({
+        "tool-call": Sourced([SeriesPoint(day, "Fast", "fast-id", 4.0, 100),
+                              SeriesPoint(day, "Careful", "careful-id", 0.5, 100)],
+                             Provenance.live("GET /api/frontend/v1/stats/tool-call-error-rate")),
+        "structured-output": Sourced([], Provenance.nothing("offline")),
+    })
+    workload = Workload.of(1000, 100, 10)
+    without = {item.mode: item for item in mode_costs([fast, careful], workload)}[RoutingMode.EXACTO]
+    assert without.pick.primary.tag == "fast" and "falls back" in without.pick.reason
+    exacto = {item.mode: item for item in mode_costs([fast, careful], workload, rates=rates)}[RoutingMode.EXACTO]
+    assert exacto.pick.primary.tag == "careful", "the lower tool-call error rate goes first, not the faster one"
+    assert "from the published error rates" in exacto.pick.reason and "tool calls 0.50%" in exacto.pick.reason
+    assert exacto.cost.tag == "careful" and exacto.cost.per_request == per_request_cost(careful, workload)
+
+
+def test_pricing_page_exacto_row_uses_the_live_error_rates(live_env):
+    from tests.conftest import page_text, run_app
+
+    at = run_app("pages/pricing.py")
+    assert not at.exception, [e.message for e in at.exception]
+    text = page_text(at)
+    assert "from the published error rates" in text, "the Exacto row no longer falls back"
+    assert "Exacto's estimate uses the published error rates" in text and "Live · fetched" in text
+    assert "tool-call errors OpenAI 2.92%, Azure 0.60%" in text
+
+
+def test_pricing_page_exacto_row_offline_says_it_has_no_error_rates():
+    from tests.conftest import page_text, run_app
+
+    text = page_text(run_app("pages/pricing.py"))
+    assert "falls back to health, uptime, then throughput" in text and "uses no error rates" in text
