@@ -21,7 +21,8 @@ browser) decides what comes back:
   answer; the arguments stream in :data:`ARG_PIECE`-character pieces over several chunks, and the
   answer ends with ``finish_reason: "tool_calls"``. Nothing checks NAME or ARGS: an unknown tool
   or malformed JSON comes back exactly as written. ``tool_choice: "none"`` answers text instead.
-* a conversation that ends with ``tool`` results is answered ``From the tools: NAME → RESULT; …``.
+* a conversation that ends with ``tool`` results is answered ``From the tools: NAME → RESULT; …``
+  (as ``{"echo": "From the tools: …"}`` with a ``json_schema`` ``response_format``).
 * the conversation is checked as OpenAI checks it (each ``tool`` message answers a preceding
   call, each call gets a result before anything else is said): a broken one is a 400.
 * ``reply: TEXT`` answers TEXT verbatim (e.g. JSON, valid or not); with a ``json_schema``
@@ -249,9 +250,10 @@ def tool_results_text(messages: list) -> str | None:
 def answer_for(body: dict) -> tuple[str, list[tuple[str, str]]]:
     """The answer's text, or the tool calls it makes (by the rules in this module's docstring)."""
     messages = body.get("messages") or []
+    structured = (body.get("response_format") or {}).get("type") == "json_schema"
     from_tools = tool_results_text(messages)
     if from_tools:
-        return from_tools, []
+        return (json.dumps({"echo": from_tools}) if structured else from_tools), []
     text, _ = last_user(body)
     calls = scripted_calls(text, body) if body.get("tools") and body.get("tool_choice") != "none" else []
     if calls:
@@ -259,7 +261,7 @@ def answer_for(body: dict) -> tuple[str, list[tuple[str, str]]]:
     reply = scripted_reply(text, body)
     if reply is not None:
         return reply, []
-    if (body.get("response_format") or {}).get("type") == "json_schema":
+    if structured:
         return json.dumps({"echo": text}), []
     return answer_text(body), []
 
