@@ -143,7 +143,7 @@ def install(server) -> None:
         if body.get("stream"):
             return stream_reply(text, gen_id=gen_id, model=model, provider=provider, prompt_tokens=prompt_tokens)
         return Reply(json={"id": gen_id, "object": "chat.completion", "created": 1767225600, "model": model,
-                           "provider": provider,
+                           "provider": provider, "system_fingerprint": None,  # OpenRouter always sends it
                            "choices": [{"index": 0, "finish_reason": "stop", "native_finish_reason": "stop",
                                         "message": {"role": "assistant", "content": text}}],
                            "usage": usage_for(prompt_tokens, words)},
