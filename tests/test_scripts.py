@@ -19,7 +19,7 @@ from tests.browser.harness import find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ("run.sh", "test.sh", "venv.sh", "check_floor.sh")
-TOOLS = ("bash", "cat", "grep", "cut", "sha256sum", "mktemp", "rm", "tail", "basename", "dirname", "id", "sh")
+TOOLS = ("bash", "cat", "grep", "cut", "sha256sum", "mktemp", "rm", "tail", "basename", "dirname", "id", "sh", "sed")
 DEBIAN_NO_ENSUREPIP = ("The virtual environment was not created successfully because ensurepip is not\n"
                        "available.  On Debian/Ubuntu systems, you need to install the python3-venv\n"
                        "package using the following command.\n\n    apt install python3.12-venv\n")
@@ -163,6 +163,19 @@ def test_a_failed_upgrade_of_an_existing_venv_warns_and_goes_on(repo):
     assert proc.returncode == 0 and "could not bring .venv up to requirements.txt" in proc.stderr
     assert _calls(repo)[-1] == "-m streamlit run app.py"
     assert not (root / ".venv" / ".routerlens-requirements.sha256").exists(), "no stamp: it tries again next time"
+
+
+def test_check_floor_installs_exactly_the_floor_and_runs_the_suite_without_browsers(repo):
+    import re
+
+    floor = re.search(r"^streamlit>=([0-9.]+)", (ROOT / "requirements.txt").read_text(), re.M).group(1)
+    _fake_python(repo[1] / "python3", "3.11")
+    proc = _run(repo, "./scripts/check_floor.sh -q", FLOOR_VENV=str(repo[0] / "floor-venv"))
+    assert proc.returncode == 0, proc.stderr
+    calls = _calls(repo)
+    assert calls[0] == f"-m pip install --quiet --disable-pip-version-check -r requirements-dev.txt streamlit=={floor}"
+    assert calls[-1] == "-m pytest -m not browser --ignore=tests/browser -q"
+    assert not (repo[0] / ".venv").exists(), "the shared .venv is never touched"
 
 
 def test_run_sh_keeps_no_dependency_list_of_its_own():
