@@ -176,7 +176,7 @@ def setting_problems(env: Mapping[str, str] | None = None, secrets: Mapping[str,
     """What the settings cannot use, in words a host can act on: a value of the wrong kind (the
     one that applies: secrets before the environment), a secret that is a table or an array, and
     a ``ROUTERLENS_``/``OPENROUTER_`` name no setting has (a typo). Values that may be secret (the
-    key, a database URL) are never repeated."""
+    key, a URL) are never repeated."""
     env = os.environ if env is None else env
     secrets = secrets or {}
     problems = []
@@ -188,11 +188,13 @@ def setting_problems(env: Mapping[str, str] | None = None, secrets: Mapping[str,
             continue
         text = secret_text(raw)
         if text is None:
-            shape = "a table" if isinstance(raw, Mapping) else "a list" if isinstance(raw, (list, tuple)) else "not text"
+            shape = ("a table" if isinstance(raw, Mapping) else "a list" if isinstance(raw, (list, tuple))
+                     else "not text")
             problems.append(f"{name} in {where} is {shape}, not a single value; it is ignored.")
         elif text.strip() and _value_problem(kind, text):
             shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:40] + "…"
-            problems.append(f"{name} = {shown!r} in {where} is not understood: expected {_EXPECTED[kind]}.")
+            said = name if kind == "url" else f"{name} = {shown!r}"  # a URL may carry a password
+            problems.append(f"{said} in {where} is not understood: expected {_EXPECTED[kind]}.")
     for name in secrets:
         if name.startswith(("ROUTERLENS_", "OPENROUTER_")) and name not in SETTING_KINDS:
             problems.append(f"{name} in secrets is not a RouterLens setting (a typo?); it is ignored.")

@@ -145,13 +145,15 @@ def python_openrouter(spec: RequestSpec, prompt: str, options: SnippetOptions) -
     client = [f'    api_key=os.environ["{KEY_ENV}"],']
     if options.base_url.rstrip("/") != DEFAULT_BASE_URL:
         client.append(f"    server_url={json.dumps(options.base_url)},")
-    client += [f"    {OPENROUTER_SDK_HEADER_ARGS[name]}={json.dumps(value)}," for name, value in _headers(options).items()]
+    client += [f"    {OPENROUTER_SDK_HEADER_ARGS[name]}={json.dumps(value)},"
+               for name, value in _headers(options).items()]
     client += [f"    timeout_ms={SDK_TIMEOUT_MS:_},", "    retry_config=RETRIES,"]
     backoff = ", ".join(f"{name}={value:_}" for name, value in SDK_RETRY_BACKOFF.items())
-    lines = ["import os", "", "from openrouter import OpenRouter", "from openrouter.utils import BackoffStrategy, RetryConfig",
-             "", f"# Retry a 5xx or a dropped connection for {SDK_RETRY_BACKOFF['max_elapsed_time'] // 1000} s at most "
-                 "(the SDK's default: up to an hour).",
-             'RETRIES = RetryConfig(', '    "backoff",', f"    BackoffStrategy({backoff}),",
+    retry_s = SDK_RETRY_BACKOFF["max_elapsed_time"] // 1000
+    lines = ["import os", "", "from openrouter import OpenRouter",
+             "from openrouter.utils import BackoffStrategy, RetryConfig", "",
+             f"# Retry a 5xx or a dropped connection for {retry_s} s at most (the SDK's default: up to an hour).",
+             "RETRIES = RetryConfig(", '    "backoff",', f"    BackoffStrategy({backoff}),",
              "    retry_connection_errors=True,", ")", "",
              "with OpenRouter(", *client, ") as client:",
              "    response = client.chat.send(", _kwargs(body, 8), "    )"]
@@ -200,9 +202,10 @@ def python_stdlib(spec: RequestSpec, prompt: str, options: SnippetOptions) -> Sn
 def typescript_openai(spec: RequestSpec, prompt: str, options: SnippetOptions) -> Snippet:
     """The body is an object literal checked against the SDK's request type. OpenRouter's own
     fields (``provider``, ``top_k``, …) are not in that type, so a body that has any is declared
-    as the SDK's type widened by ``Record<string, unknown>``: it type-checks with no
-    suppression comment (one ``@ts-expect-error`` per field broke on tsc 5.9, which reports only
-    the first unknown field), and the SDK sends every field as is."""
+    as the SDK's type widened by ``Record<string, unknown>``: it type-checks with no suppression
+    comment, and the SDK sends every field as is. (One ``@ts-expect-error`` per field did not:
+    tsc reports an object literal's first unknown field only, so a second directive is "unused",
+    and with ``stream: true`` the error moves to the call's overloads.)"""
     body = request_body(spec, prompt, stream=options.stream)
     fields = [f"  {name}: {js_literal(value, 2)}," for name, value in body.items()]
     client = [f"  baseURL: {json.dumps(options.base_url)},", f"  apiKey: process.env.{KEY_ENV},"]

@@ -269,7 +269,8 @@ def all_typescript_snippets() -> dict[str, str]:
                 for params_name, params in params_sets.items():
                     spec = spec_for(mode, "azure" if mode is RoutingMode.PINNED else None, **params)
                     options = sn.SnippetOptions(stream=stream, attribution=attribution)
-                    name = f"{mode.name.lower()}-{'stream' if stream else 'once'}-{'attr' if attribution else 'plain'}-{params_name}"
+                    shape = ("stream" if stream else "once", "attr" if attribution else "plain", params_name)
+                    name = "-".join((mode.name.lower(), *shape))
                     out[name] = sn.typescript_openai(spec, "Hello", options).code
     return out
 
