@@ -19,7 +19,7 @@ from tests.browser.harness import find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ("run.sh", "test.sh", "venv.sh", "check_floor.sh")
-TOOLS = ("bash", "cat", "grep", "cut", "sha256sum", "mktemp", "rm", "tail", "basename", "dirname", "id", "sh", "sed")
+TOOLS = ("bash", "cat", "grep", "cut", "sha256sum", "mktemp", "rm", "tail", "basename", "dirname", "id", "sh", "sed", "shasum")
 DEBIAN_NO_ENSUREPIP = ("The virtual environment was not created successfully because ensurepip is not\n"
                        "available.  On Debian/Ubuntu systems, you need to install the python3-venv\n"
                        "package using the following command.\n\n    apt install python3.12-venv\n")
