@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from routerlens import DEFAULT_MODEL
-from routerlens.config import DataMode, Settings, load_settings
+from routerlens.config import DataMode, Settings, load_settings, plain_secrets
 from routerlens.ids import InvalidModelId, parse_model_id
 from routerlens.provenance import Sourced
 from routerlens.schema import Model
@@ -46,16 +46,13 @@ class AppContext:
 
 
 def _secrets() -> dict:
-    """``st.secrets`` as a plain dict (strings, and the ``[connections.history]`` section the
-    recording is configured by); empty when there is no secrets file."""
+    """``st.secrets`` as plain data (:func:`routerlens.config.plain_secrets`: TOML booleans and
+    numbers as their string forms, and the ``[connections.history]`` section the recording is
+    configured by); empty when there is no secrets file."""
     try:
-        plain: dict = {k: v for k, v in st.secrets.items() if isinstance(v, str)}
-        history = st.secrets.get("connections", {}).get("history")
+        return plain_secrets(st.secrets)
     except Exception:  # no secrets.toml: StreamlitSecretNotFoundError and friends
         return {}
-    if history is not None:
-        plain["connections"] = {"history": dict(history)}
-    return plain
 
 
 def page_budget_seconds() -> float:
@@ -135,6 +132,11 @@ def render_sidebar() -> AppContext:
         ) or DEFAULT_MODEL
     with st.sidebar:
         _source_caption(settings, key_source)
+        if settings.problems:  # a host's setting that is not applied is never silent
+            from routerlens.text import escape_markdown_text
+
+            for problem in settings.problems:
+                st.warning(escape_markdown_text(problem), icon=":material/warning:")
         if st.button("Refresh live data", key="refresh_live", icon=":material/refresh:",
                      disabled=settings.mode is DataMode.OFFLINE,
                      help="Drop cached live responses and fetch again."):

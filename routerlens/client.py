@@ -44,6 +44,15 @@ STRUGGLING_PAUSE_S = 10.0
 MAX_STRUGGLING_PAUSE_S = 120.0
 
 
+def attribution_headers(app_url: str, app_title: str) -> dict[str, str]:
+    """OpenRouter's app attribution headers, as its App Attribution page documents them (2026):
+    ``HTTP-Referer``, the app's URL, identifies the app (required for it to be attributed);
+    ``X-OpenRouter-Title`` names it. The older ``X-Title`` is only "still supported for backwards
+    compatibility", so it is not sent. The app's own requests and the API page's snippets both
+    use this, so they cannot drift apart."""
+    return {"HTTP-Referer": app_url, "X-OpenRouter-Title": app_title}
+
+
 class OpenRouterError(Exception):
     """A failed call, in words a user can act on. Never carries the API key."""
 
@@ -198,8 +207,7 @@ class OpenRouterClient:
 
     def auth_headers(self, url: str) -> dict[str, str]:
         """Authorization only for the configured origin; attribution headers always."""
-        headers = {"HTTP-Referer": self.settings.app_url, "X-OpenRouter-Title": self.settings.app_title,
-                   "X-Title": self.settings.app_title}
+        headers = attribution_headers(self.settings.app_url, self.settings.app_title)
         if self.settings.api_key and _origin(url) == self._origin:
             headers["Authorization"] = f"Bearer {self.settings.api_key.reveal()}"
         return headers

@@ -3,20 +3,36 @@
 Values come from the environment (or from whatever mapping the UI passes in, such as
 ``st.secrets``); nothing secret lives in code. The key is wrapped in :class:`ApiKey` so that an
 accidental ``print`` or log line shows ``ApiKey(****)`` rather than the key.
+
+A secret is read like its environment string: ``ROUTERLENS_OFFLINE = true`` (a TOML boolean, as
+Streamlit Community Cloud users write it) means what ``ROUTERLENS_OFFLINE=1`` means, and
+``ROUTERLENS_PLAYGROUND_RPM = 10`` what ``"10"`` means (:func:`plain_secrets`). A value a
+setting cannot use is never dropped in silence: :func:`setting_problems` says which and why, the
+sidebar shows it and the server log has it once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import math
 import os
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from urllib.parse import urlsplit
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 APP_URL = "https://github.com/routerlens/routerlens"
 APP_TITLE = "RouterLens"
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+MODE_WORDS = {"auto": "auto", "live": "live", "offline": "offline", "snapshot": "offline", "off": "offline",
+              "online": "live"}
+
+log = logging.getLogger(__name__)
 
 
 class DataMode(str, Enum):
@@ -29,14 +45,8 @@ class DataMode(str, Enum):
         default = default or cls.AUTO
         if not value:
             return default
-        value = value.strip().lower()
-        aliases = {"snapshot": cls.OFFLINE, "off": cls.OFFLINE, "online": cls.LIVE}
-        if value in aliases:
-            return aliases[value]
-        try:
-            return cls(value)
-        except ValueError:
-            return default
+        word = MODE_WORDS.get(value.strip().lower())
+        return cls(word) if word else default
 
 
 class ApiKey:
@@ -77,7 +87,131 @@ class ApiKey:
 
 
 def _truthy(value: str | None) -> bool:
-    return str(value or "").strip().lower() in {"1", "true", "yes", "on"}
+    return str(value or "").strip().lower() in TRUE_WORDS
+
+
+# -- secrets and what each setting accepts ----------------------------------------------------------
+
+SETTING_KINDS: dict[str, str] = {
+    "OPENROUTER_API_KEY": "secret",
+    "OPENROUTER_BASE_URL": "url",
+    "ROUTERLENS_OFFLINE": "yes/no",
+    "ROUTERLENS_DATA_MODE": "mode",
+    "ROUTERLENS_TIMEOUT": "seconds",
+    "ROUTERLENS_PAGE_BUDGET": "seconds",
+    "ROUTERLENS_SHARED_KEY_PLAYGROUND": "yes/no",
+    "ROUTERLENS_PLAYGROUND_MAX_TOKENS": "count",
+    "ROUTERLENS_PLAYGROUND_RPM": "count",
+    "ROUTERLENS_PLAYGROUND_GLOBAL_RPM": "count",
+    "ROUTERLENS_PLAYGROUND_DAILY_USD": "dollars",
+    "ROUTERLENS_CHAT_FIRST_TOKEN_S": "seconds",
+    "ROUTERLENS_CHAT_IDLE_S": "seconds",
+    "ROUTERLENS_CHAT_TOTAL_S": "seconds",
+    "ROUTERLENS_HISTORY_URL": "secret",  # a database URL may hold a password: never echoed
+    "ROUTERLENS_RECORD_LIVE": "yes/no",
+}
+"""Every setting the app reads from secrets or the environment, by the kind of value it takes
+(``tests/test_config.py`` checks that the code reads no other ``ROUTERLENS_`` name)."""
+
+_EXPECTED = {
+    "yes/no": "true or false (also 1/0, yes/no, on/off); it is ignored",
+    "mode": "auto, live or offline; Auto applies",
+    "seconds": "a number of seconds above 0; the default applies",
+    "count": "a whole number above 0; the default applies",
+    "dollars": "an amount in dollars above 0; the default applies",
+    "url": "an http:// or https:// URL",
+}
+
+
+def secret_text(value: object) -> str | None:
+    """A secret as the string its environment variable would hold: text as is, a TOML boolean
+    as ``"true"``/``"false"``, a number as its digits; ``None`` for a table, array or date."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return None
+
+
+def plain_secrets(secrets: Mapping[str, object] | None) -> dict[str, object]:
+    """``st.secrets`` (or any mapping like it) as plain data the settings read: every top-level
+    scalar as its string form, a known setting of another shape kept as it is (so that
+    :func:`setting_problems` can say so), and the ``[connections.history]`` section the recording
+    is configured by. Other tables are left out. Applying it twice changes nothing."""
+    plain: dict[str, object] = {}
+    for name, value in (secrets or {}).items():
+        text = secret_text(value)
+        if text is not None:
+            plain[name] = text
+        elif name in SETTING_KINDS:
+            plain[name] = value
+    connections = (secrets or {}).get("connections")
+    history = connections.get("history") if isinstance(connections, Mapping) else None
+    if isinstance(history, Mapping):
+        plain["connections"] = {"history": dict(history)}
+    return plain
+
+
+def _value_problem(kind: str, text: str) -> bool:
+    """Whether ``text`` is NOT something a setting of this kind can use."""
+    word = text.strip().lower()
+    if kind == "yes/no":
+        return word not in TRUE_WORDS | FALSE_WORDS
+    if kind == "mode":
+        return word not in MODE_WORDS
+    if kind == "url":
+        return not word.startswith(("http://", "https://"))
+    if kind in ("seconds", "count", "dollars"):
+        try:
+            number = Decimal(word.lstrip("$") if kind == "dollars" else word)
+        except InvalidOperation:
+            return True
+        return not (number.is_finite() and number > 0 and (kind != "count" or int(number) > 0))
+    return False
+
+
+def setting_problems(env: Mapping[str, str] | None = None, secrets: Mapping[str, object] | None = None) -> list[str]:
+    """What the settings cannot use, in words a host can act on: a value of the wrong kind (the
+    one that applies: secrets before the environment), a secret that is a table or an array, and
+    a ``ROUTERLENS_``/``OPENROUTER_`` name no setting has (a typo). Values that may be secret (the
+    key, a URL) are never repeated."""
+    env = os.environ if env is None else env
+    secrets = secrets or {}
+    problems = []
+    for name, kind in SETTING_KINDS.items():
+        where, raw = "secrets", secrets.get(name)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            where, raw = "the environment", env.get(name)
+        if raw is None:
+            continue
+        text = secret_text(raw)
+        if text is None:
+            shape = ("a table" if isinstance(raw, Mapping) else "a list" if isinstance(raw, (list, tuple))
+                     else "not text")
+            problems.append(f"{name} in {where} is {shape}, not a single value; it is ignored.")
+        elif text.strip() and _value_problem(kind, text):
+            shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:40] + "…"
+            said = name if kind == "url" else f"{name} = {shown!r}"  # a URL may carry a password
+            problems.append(f"{said} in {where} is not understood: expected {_EXPECTED[kind]}.")
+    for name in secrets:
+        if name.startswith(("ROUTERLENS_", "OPENROUTER_")) and name not in SETTING_KINDS:
+            problems.append(f"{name} in secrets is not a RouterLens setting (a typo?); it is ignored.")
+    return problems
+
+
+_logged: set[str] = set()
+_logged_lock = threading.Lock()
+
+
+def _log_once(problems: list[str]) -> None:
+    """Each problem in the server log once per process (settings are read on every rerun)."""
+    with _logged_lock:
+        new = [p for p in problems if p not in _logged]
+        _logged.update(new)
+    for problem in new:
+        log.warning("Setting not applied: %s", problem)
 
 
 @dataclass(frozen=True)
@@ -102,6 +236,8 @@ class Settings:
     """How long one whole page render may take while it waits for live answers
     (``ROUTERLENS_PAGE_BUDGET``, default: the total timeout + 5 s); waiting ends early enough to
     draw (``service.draw_allowance``), and what is not live by then falls back."""
+    problems: tuple[str, ...] = field(default=(), compare=False)
+    """Settings given a value they cannot use (:func:`setting_problems`), for the host to see."""
 
     @property
     def site_root(self) -> str:
@@ -151,10 +287,14 @@ def load_settings(
     Precedence: explicit override (the sidebar) > secrets > environment > default.
     """
     env = os.environ if env is None else env
-    secrets = secrets or {}
+    secrets = plain_secrets(secrets)
+    problems = setting_problems(env, secrets)
+    _log_once(problems)
+    # What is left once the problems are set aside: text values and the recording's section.
+    secrets = {k: v for k, v in secrets.items() if isinstance(v, str) or k == "connections"}
 
     def pick(name: str) -> str | None:
-        return _first(secrets.get(name) if isinstance(secrets.get(name), str) else None, env.get(name))
+        return _first(secrets.get(name), env.get(name))
 
     base_url = (pick("OPENROUTER_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
     if _truthy(pick("ROUTERLENS_OFFLINE")):
@@ -168,14 +308,16 @@ def load_settings(
     kwargs: dict = {}
     if timeout:
         try:
-            total = max(0.5, float(timeout))
-            kwargs = {"total_timeout": total, "read_timeout": min(10.0, total), "connect_timeout": min(3.0, total)}
+            total = float(timeout)
         except ValueError:
-            pass
+            total = math.nan
+        if total > 0 and math.isfinite(total):  # else the default applies (and setting_problems says so)
+            total = max(0.5, total)
+            kwargs = {"total_timeout": total, "read_timeout": min(10.0, total), "connect_timeout": min(3.0, total)}
     kwargs["page_budget_s"] = kwargs.get("total_timeout", Settings.total_timeout) + 5.0
     try:
         budget = float(pick("ROUTERLENS_PAGE_BUDGET") or "nan")
-        if budget > 0 and budget != float("inf"):
+        if budget > 0 and math.isfinite(budget):
             kwargs["page_budget_s"] = budget
     except ValueError:
         pass
@@ -187,5 +329,6 @@ def load_settings(
         api_key=ApiKey(key_text) if key_text else None,
         history_url=(url := history_url(env, secrets)),
         record_live=bool(url) and record_live(env, secrets),
+        problems=tuple(problems),
         **kwargs,
     )

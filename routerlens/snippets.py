@@ -6,8 +6,12 @@ for: Python with the OpenAI SDK (base URL swapped), Python with OpenRouter's ``o
 Python with only the standard library, TypeScript with the ``openai`` npm package, and curl.
 
 The API key is ALWAYS a placeholder read from the environment (``OPENROUTER_API_KEY``); this
-module never sees the real key. Attribution headers (``HTTP-Referer``, ``X-OpenRouter-Title``)
-are optional and use placeholder values the user replaces.
+module never sees the real key. Attribution headers are optional, use placeholder values the user
+replaces, and are the very headers the app's own client sends
+(:func:`routerlens.client.attribution_headers`).
+
+Every snippet runs as written: ``tests/test_snippets.py`` runs each Python one against the
+loopback server and type-checks each TypeScript one with the current ``tsc``.
 """
 
 from __future__ import annotations
@@ -16,12 +20,19 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .client import attribution_headers
 from .config import DEFAULT_BASE_URL
 from .routing import RequestSpec
 
 KEY_ENV = "OPENROUTER_API_KEY"
 EXAMPLE_REFERER = "https://your-app.example"
 EXAMPLE_TITLE = "Your App"
+OPENROUTER_SDK_HEADER_ARGS = {"HTTP-Referer": "http_referer", "X-OpenRouter-Title": "x_open_router_title"}
+"""The ``OpenRouter(...)`` keyword that sends each attribution header."""
+SDK_TIMEOUT_MS = 120_000
+SDK_RETRY_BACKOFF = {"initial_interval": 500, "max_interval": 8_000, "exponent": 2, "max_elapsed_time": 30_000}
+"""A bounded retry policy for the OpenRouter SDK snippet (milliseconds). The SDK's default retries a
+5xx with backoff for up to an hour, far longer than anyone waits for a chat answer."""
 
 # Keyword arguments the OpenAI Python SDK's chat.completions.create accepts natively; anything
 # else (OpenRouter's ``provider``, ``top_k``, …) goes into ``extra_body``.
@@ -105,7 +116,7 @@ def _kwargs(pairs: dict[str, Any], indent: int) -> str:
 
 
 def _headers(options: SnippetOptions) -> dict[str, str]:
-    return {"HTTP-Referer": EXAMPLE_REFERER, "X-OpenRouter-Title": EXAMPLE_TITLE} if options.attribution else {}
+    return attribution_headers(EXAMPLE_REFERER, EXAMPLE_TITLE) if options.attribution else {}
 
 
 def python_openai(spec: RequestSpec, prompt: str, options: SnippetOptions) -> Snippet:
@@ -134,9 +145,17 @@ def python_openrouter(spec: RequestSpec, prompt: str, options: SnippetOptions) -
     client = [f'    api_key=os.environ["{KEY_ENV}"],']
     if options.base_url.rstrip("/") != DEFAULT_BASE_URL:
         client.append(f"    server_url={json.dumps(options.base_url)},")
-    if options.attribution:
-        client += [f"    http_referer={json.dumps(EXAMPLE_REFERER)},", f"    x_open_router_title={json.dumps(EXAMPLE_TITLE)},"]
-    lines = ["import os", "", "from openrouter import OpenRouter", "", "with OpenRouter(", *client, ") as client:",
+    client += [f"    {OPENROUTER_SDK_HEADER_ARGS[name]}={json.dumps(value)},"
+               for name, value in _headers(options).items()]
+    client += [f"    timeout_ms={SDK_TIMEOUT_MS:_},", "    retry_config=RETRIES,"]
+    backoff = ", ".join(f"{name}={value:_}" for name, value in SDK_RETRY_BACKOFF.items())
+    retry_s = SDK_RETRY_BACKOFF["max_elapsed_time"] // 1000
+    lines = ["import os", "", "from openrouter import OpenRouter",
+             "from openrouter.utils import BackoffStrategy, RetryConfig", "",
+             f"# Retry a 5xx or a dropped connection for {retry_s} s at most (the SDK's default: up to an hour).",
+             "RETRIES = RetryConfig(", '    "backoff",', f"    BackoffStrategy({backoff}),",
+             "    retry_connection_errors=True,", ")", "",
+             "with OpenRouter(", *client, ") as client:",
              "    response = client.chat.send(", _kwargs(body, 8), "    )"]
     if options.stream:
         lines += ["    with response as events:",
@@ -181,18 +200,27 @@ def python_stdlib(spec: RequestSpec, prompt: str, options: SnippetOptions) -> Sn
 
 
 def typescript_openai(spec: RequestSpec, prompt: str, options: SnippetOptions) -> Snippet:
+    """The body is an object literal checked against the SDK's request type. OpenRouter's own
+    fields (``provider``, ``top_k``, …) are not in that type, so a body that has any is declared
+    as the SDK's type widened by ``Record<string, unknown>``: it type-checks with no suppression
+    comment, and the SDK sends every field as is. (One ``@ts-expect-error`` per field did not:
+    tsc reports an object literal's first unknown field only, so a second directive is "unused",
+    and with ``stream: true`` the error moves to the call's overloads.)"""
     body = request_body(spec, prompt, stream=options.stream)
-    fields = []
-    for name, value in body.items():
-        text = js_literal(value, 2)
-        if name not in OPENAI_NATIVE:
-            fields.append("  // @ts-expect-error OpenRouter-specific field, passed through as is")
-        fields.append(f"  {name}: {text},")
+    fields = [f"  {name}: {js_literal(value, 2)}," for name, value in body.items()]
     client = [f"  baseURL: {json.dumps(options.base_url)},", f"  apiKey: process.env.{KEY_ENV},"]
     if options.attribution:
         client.append(f"  defaultHeaders: {js_literal(_headers(options), 2)},")
-    lines = ['import OpenAI from "openai";', "", "const client = new OpenAI({", *client, "});", "",
-             "const response = await client.chat.completions.create({", *fields, "});"]
+    lines = ['import OpenAI from "openai";', "", "const client = new OpenAI({", *client, "});", ""]
+    extra = [name for name in body if name not in OPENAI_NATIVE]
+    if extra:
+        params = "ChatCompletionCreateParamsStreaming" if options.stream else "ChatCompletionCreateParamsNonStreaming"
+        names = ", ".join(extra)
+        lines += [f"// OpenRouter's own fields ({names}) are not in the OpenAI SDK's types; it sends them as is.",
+                  f"const body: OpenAI.Chat.{params} & Record<string, unknown> = {{", *fields, "};",
+                  "const response = await client.chat.completions.create(body);"]
+    else:
+        lines += ["const response = await client.chat.completions.create({", *fields, "});"]
     if options.stream:
         lines += ["for await (const chunk of response) {",
                   '  process.stdout.write(chunk.choices[0]?.delta?.content ?? "");',

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Set up (once) and run the app: ./scripts/run.sh [extra streamlit args]
 # Works with no key and no network: the bundled snapshot is used when OpenRouter is unreachable.
+# Needs Python 3.11+ (PYTHON=/path/to/python3.x picks one). .venv is created on first use and
+# brought up to requirements.txt whenever that changes (scripts/venv.sh).
+# Opens the app in your browser (Streamlit stays headless where there is no display; add
+# --server.headless true to keep it from opening one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
-  "$PY" -m venv .venv
-fi
-if ! .venv/bin/python -c "import streamlit, altair, httpx, pandas, httpx_sse, PIL, sqlalchemy, alembic, psycopg, platformdirs, tqdm" 2>/dev/null; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-fi
+. scripts/venv.sh
+ensure_venv || exit 1
+ensure_requirements requirements.txt || exit 1
 exec .venv/bin/python -m streamlit run app.py "$@"

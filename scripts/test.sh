@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Set up (once) and run every test: ./scripts/test.sh [extra pytest args]
 # Unit tests, AppTest page tests, the loopback-server client tests and the browser tests
-# (headless Debian Chromium driven by Playwright) and the PostgreSQL tests (a throwaway server from
+# (headless Chromium driven by Playwright) and the PostgreSQL tests (a throwaway server from
 # Debian's postgresql binaries). Needs no key and no internet.
+# Needs Python 3.11+ (PYTHON=/path/to/python3.x picks one). .venv is created on first use and
+# brought up to requirements-dev.txt whenever it or requirements.txt changes (scripts/venv.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
-  "$PY" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+. scripts/venv.sh
+ensure_venv || exit 1
+ensure_requirements requirements-dev.txt || exit 1
 
 # Optional suites that need a Debian package: as root with apt-get, install what is missing
 # (one `apt-get update` for all of them); otherwise say which tests will be skipped.
-# - Browser tests drive the system Chromium (Playwright's own browser download needs internet).
+# - Browser tests drive a Chromium or Chrome that tests/browser/harness.py finds (Debian's, macOS's,
+#   Playwright's own download, or ROUTERLENS_CHROMIUM); without one, Debian's is installed.
 # - PostgreSQL tests start their own throwaway server from Debian's binaries (tests/postgres.py);
 #   they never use the system cluster the package may or may not start.
 have_pg_server() {
@@ -41,12 +42,16 @@ apt_install() {
   apt_update && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-if ! command -v chromium >/dev/null 2>&1 && [ -z "${ROUTERLENS_CHROMIUM:-}" ]; then
+browser_found() {
+  [ -n "$(.venv/bin/python -c 'from tests.browser.harness import chromium_executable as c; print(c() or "")' 2>/dev/null)" ]
+}
+if [ -z "${ROUTERLENS_CHROMIUM:-}" ] && ! browser_found; then
   if [ "$CAN_APT" = 1 ]; then
     echo "Installing Debian's chromium for the browser tests…"
     apt_install chromium || echo "WARNING: could not install chromium; browser tests will be skipped."
   else
-    echo "NOTE: no chromium found (install Debian's 'chromium' package); browser tests will be skipped."
+    echo "NOTE: no Chromium or Chrome found; browser tests will be skipped. Install one, or run" \
+         "'.venv/bin/python -m playwright install chromium', or set ROUTERLENS_CHROMIUM=/path/to/browser."
   fi
 fi
 

@@ -338,7 +338,7 @@ def install(server) -> None:
                                      for index, (name, arguments) in enumerate(calls)]
         finish = "tool_calls" if calls else "stop"
         return Reply(json={"id": gen_id, "object": "chat.completion", "created": 1767225600, "model": model,
-                           "provider": provider,
+                           "provider": provider, "system_fingerprint": None,  # OpenRouter always sends it
                            "choices": [{"index": 0, "finish_reason": finish, "native_finish_reason": finish,
                                         "message": message}],
                            "usage": usage_for(prompt_tokens, words)},

@@ -6,8 +6,9 @@ so all of them start the server and decide "the page has finished rendering" the
 * :class:`StreamlitServer` runs ``python -m streamlit run <script>`` on a free loopback port with
   the flags that keep it off the network (headless, 127.0.0.1, no file watcher, no usage stats)
   and writes its output to a log file (the secrets test scans it).
-* :func:`launch_chromium` launches Debian's Chromium through Playwright's ``executable_path``
-  (Playwright's own browser download needs internet).
+* :func:`launch_chromium` launches the Chromium :func:`chromium_executable` finds (Debian's, a
+  Chromium or Chrome on macOS, or Playwright's own download) through Playwright's
+  ``executable_path``.
 * :func:`wait_rendered` is the render-finished signal from streamlit-notes.md §4, evaluated in the
   page by ``wait_for_function``: script idle and connected, no running indicator, content present,
   no skeleton left, every visible chart drawn, all of it holding for ``STABLE_MS``.
@@ -15,6 +16,7 @@ so all of them start the server and decide "the page has finished rendering" the
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -23,6 +25,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,15 +64,60 @@ RENDER_DONE_JS = """(stableMs) => {
 }"""
 
 
-def chromium_executable() -> str | None:
-    """Debian's Chromium (or ``ROUTERLENS_CHROMIUM``), or ``None`` when none is installed."""
-    explicit = os.environ.get("ROUTERLENS_CHROMIUM")
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+MAC_APPS = ("Chromium.app/Contents/MacOS/Chromium", "Google Chrome.app/Contents/MacOS/Google Chrome")
+NO_CHROMIUM = ("no Chromium or Chrome found: install one (Debian/Ubuntu: apt install chromium, which "
+               "./scripts/test.sh does as root; macOS: Chrome or Chromium in /Applications), or download "
+               "Playwright's own (.venv/bin/python -m playwright install chromium), or set ROUTERLENS_CHROMIUM "
+               "to a browser's executable")
+
+
+def find_chromium(env: Mapping[str, str], *, path: str | None = None, mac: bool = sys.platform == "darwin",
+                  home: Path | None = None, playwright_own: Callable[[], str | None] | None = None) -> str | None:
+    """The browser to drive, first found of: ``ROUTERLENS_CHROMIUM`` (only that one when it is set),
+    a Chromium or Chrome on ``path`` (Debian, Ubuntu, Fedora, Homebrew), the macOS app bundles in
+    /Applications and ~/Applications, and Playwright's own download (``playwright install
+    chromium``); ``None`` when there is none."""
+    explicit = env.get("ROUTERLENS_CHROMIUM")
     if explicit:
-        return explicit if Path(explicit).exists() else None
-    for candidate in (shutil.which("chromium"), shutil.which("chromium-browser"), "/usr/bin/chromium"):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
+        return explicit if Path(explicit).is_file() else None
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name, path=path)
+        if found:
+            return found
+    if mac:
+        for folder in (Path("/Applications"), (home or Path.home()) / "Applications"):
+            for app in MAC_APPS:
+                if (folder / app).is_file():
+                    return str(folder / app)
+    return (playwright_own or _playwright_own_chromium)()
+
+
+def _playwright_own_chromium() -> str | None:
+    """Where Playwright keeps the Chromium it downloads, if it is there. Asked in a thread of its
+    own: Playwright's sync API refuses to start inside a running event loop (another session's)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+
+    def ask() -> str | None:
+        with sync_playwright() as playwright:
+            return playwright.chromium.executable_path
+
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            found = pool.submit(ask).result(timeout=60)
+    except Exception:  # no driver, a broken install: as good as no browser
+        return None
+    return found if found and Path(found).is_file() else None
+
+
+@functools.lru_cache(maxsize=1)
+def chromium_executable() -> str | None:
+    """The browser the tests drive (:func:`find_chromium`), looked up once per process (the test
+    fixtures clear ``ROUTERLENS_*`` from the environment after the first look)."""
+    return find_chromium(os.environ)
 
 
 def browser_unavailable_reason() -> str | None:
@@ -78,12 +127,12 @@ def browser_unavailable_reason() -> str | None:
     except ImportError:
         return "playwright is not installed (pip install -r requirements-dev.txt)"
     if chromium_executable() is None:
-        return "no chromium found: install Debian's 'chromium' package (./scripts/test.sh does it as root)"
+        return NO_CHROMIUM
     return None
 
 
 def launch_chromium(playwright):
-    """Headless Debian Chromium with the flags that keep it quiet and offline."""
+    """Headless Chromium (:func:`chromium_executable`) with the flags that keep it quiet and offline."""
     return playwright.chromium.launch(executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS)
 
 
