@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from routerlens import snippets as sn
+from routerlens import tools as sn_tools
 from routerlens.routing import RequestSpec, RoutingMode
 
 GPT = "openai/gpt-4o-mini"
@@ -35,7 +36,7 @@ def spec_for(mode: RoutingMode, pinned: str | None = None, **params) -> RequestS
 
 def curl_body(code: str) -> dict:
     """The JSON after ``-d`` in a curl snippet, unquoted exactly as a shell would."""
-    words = shlex.split(code.replace("\\\n", " "))
+    words = shlex.split(code.replace("\\\n", " "), comments=True)  # (with tools, notes follow as comments)
     return json.loads(words[words.index("-d") + 1])
 
 
@@ -253,6 +254,125 @@ def test_openrouter_sdk_snippet_retries_a_5xx_within_a_bound_and_sets_a_timeout(
     assert "Echo: Hi" in proc.stdout and len(fake.requests_to(CHAT, "POST")) == 3
 
 
+# -- with tools and structured outputs: the loop that answers tool calls, the parsed answer ---------
+
+WEATHER = sn_tools.EXAMPLE_TOOLS["Weather lookup"]
+SCHEMA = sn_tools.parse_response_schema(sn_tools.as_editor_text(sn_tools.EXAMPLE_SCHEMAS["Weather report"]))
+TOOL_PARAMS = {  # what the playground's tools expander can add, by the shape it gives the code
+    "tools": dict(tools=tuple(sn_tools.EXAMPLE_TOOLS["Both"]), tool_choice="auto", parallel_tool_calls=True),
+    "schema": dict(response_format=SCHEMA.response_format),
+    "tools-schema-named-top_k": dict(tools=tuple(WEATHER), response_format=SCHEMA.response_format,
+                                     tool_choice={"type": "function", "function": {"name": "get_weather"}},
+                                     temperature=0.2, extra={"top_k": 40}),
+}
+PARIS = '{"city": "Paris", "unit": "celsius"}'
+TOOL_RUNS = {  # name: (params, prompt for the fake server, stream, what the run prints)
+    "two-calls": (TOOL_PARAMS["tools"], f'call get_weather {PARIS}\ncall calculate {{"expression": "6 * 7"}}',
+                  False, "calculate → {"),
+    "two-calls-stream-pinned": ({**TOOL_PARAMS["tools"], "pinned": "azure"},
+                                f'call get_weather {PARIS}\ncall calculate {{"expression": "6 * 7"}}', True,
+                                "calculate → {"),
+    "malformed-arguments-stream": (TOOL_PARAMS["tools"], 'call get_weather {"city": "Par', True,
+                                   "the arguments are not valid JSON"),
+    "schema": (TOOL_PARAMS["schema"], 'reply: {"city": "Paris", "temperature_c": 21, "conditions": "sunny"}', False,
+               '"temperature_c": 21'),
+    "tools-and-schema-stream": (TOOL_PARAMS["tools-schema-named-top_k"], f"call get_weather {PARIS}", True,
+                                '{"echo": "From the tools: get_weather'),
+}
+
+
+def _tool_spec(params: dict) -> RequestSpec:
+    params = dict(params)
+    pinned = params.pop("pinned", None)
+    return spec_for(RoutingMode.PINNED if pinned else RoutingMode.BALANCED, pinned, **params)
+
+
+@pytest.mark.parametrize("run", list(TOOL_RUNS))
+@pytest.mark.parametrize("kind", list(PY_GENERATORS))
+def test_python_snippets_with_tools_answer_the_calls_and_ask_again(fake, tmp_path, kind, run):
+    """The fake model calls the tools the prompt names; the snippet runs its stub for each call,
+    sends the assistant message with its ``tool_calls`` and one ``tool`` message per call, and
+    prints the model's next answer (parsed as JSON when a response schema was sent)."""
+    _sdk(kind)
+    params, prompt, stream, printed = TOOL_RUNS[run]
+    spec = _tool_spec(params)
+    code = PY_GENERATORS[kind](spec, prompt, sn.SnippetOptions(base_url=fake.base_url, stream=stream)).code
+    proc = _run_snippet(code, tmp_path, fake)
+    assert proc.returncode == 0, proc.stderr
+    assert printed in proc.stdout, proc.stdout
+    sent = [request.body for request in fake.requests_to(CHAT, "POST")]
+    first = spec.body([{"role": "user", "content": prompt}], stream=stream)
+    assert {k: v for k, v in sent[0].items() if (k, v) != ("stream", False)} == first, "the playground's request"
+    if not spec.tools:
+        assert len(sent) == 1
+        return
+    assert len(sent) == 2, "the calls were answered and the model asked again"
+    assistant, *results = sent[1]["messages"][len(first["messages"]):]
+    assert assistant["role"] == "assistant" and len(assistant["tool_calls"]) == len(results) == prompt.count("call ")
+    for call, result in zip(assistant["tool_calls"], results):
+        assert result["role"] == "tool" and result["tool_call_id"] == call["id"]
+        assert call["function"]["arguments"] in prompt, "the arguments as they came, pieced together when streamed"
+        if "malformed" in run:
+            assert "the arguments are not valid JSON" in result["content"]
+        else:
+            assert json.loads(result["content"])["result"] == f"stub: replace with your {call['function']['name']}"
+    assert {k: v for k, v in sent[1].items() if k != "messages"} == {k: v for k, v in sent[0].items() if k != "messages"}
+
+
+def test_tool_snippets_show_what_a_program_does_with_the_calls():
+    spec = _tool_spec(TOOL_PARAMS["tools-schema-named-top_k"])
+    streamed = {s.label: s.code for s in sn.all_snippets(spec, "Hi", sn.SnippetOptions(stream=True))}
+    for label, code in streamed.items():
+        if label != "curl":
+            assert "tool_calls" in code and "get_weather" in code, label
+            assert re.search(r"piece[.\[]", code), f"{label}: streamed calls are gathered piece by piece"
+    assert "JSON.parse(text)" in streamed["TypeScript · openai"]
+    assert "answer = json.loads(text)" in streamed["Python · OpenAI SDK"]
+    assert '"tool_call_id": "<its id>"' in streamed["curl"] and "response schema" in streamed["curl"]
+    assert curl_body(streamed["curl"]) == spec.body([{"role": "user", "content": "Hi"}], stream=True)
+    kwargs = python_call_kwargs(streamed["Python · OpenAI SDK"], "chat.completions.create")
+    assert kwargs["messages"] == "messages" and kwargs["tools"] == list(spec.tools)
+    assert kwargs["tool_choice"] == spec.tool_choice and kwargs["response_format"] == spec.response_format
+    assert kwargs["extra_body"] == {"top_k": 40}
+    hostile = RequestSpec(GPT, tools=({"type": "function", "function": {
+        "name": "x", "parameters": {"type": "object", "properties": {"a\nimport os\u2028b": {"type": "string"}}}}},))
+    for snippet in sn.all_snippets(hostile, "Hi", sn.SnippetOptions()):
+        if snippet.language == "python":
+            compile(snippet.code, snippet.label, "exec")
+        if snippet.label != "curl":  # an argument's name is quoted and escaped in the stub's comment
+            assert 'arguments: "a\\nimport os\\u2028b"' in snippet.code, snippet.label
+
+
+def ts_project(node_modules: Path, project: Path, files: dict[str, str]) -> None:
+    """``files`` as one ES-module Node project (tests/typescript/tsconfig.json)."""
+    (project / "node_modules").symlink_to(node_modules, target_is_directory=True)
+    shutil.copy(TS_DIR / "tsconfig.json", project / "tsconfig.json")
+    for name, code in files.items():
+        (project / f"{name}.mts").write_text(code)
+
+
+@pytest.mark.parametrize("run", ["two-calls", "two-calls-stream-pinned", "tools-and-schema-stream"])
+def test_typescript_snippets_with_tools_run_against_the_loopback_server(ts_node_modules, fake, tmp_path, run):
+    """Compiled with tsc and run with node, as a user would: the calls are answered, the model is
+    asked again and its answer printed."""
+    params, prompt, stream, printed = TOOL_RUNS[run]
+    code = sn.typescript_openai(_tool_spec(params), prompt, sn.SnippetOptions(base_url=fake.base_url,
+                                                                            stream=stream)).code
+    ts_project(ts_node_modules, tmp_path, {"snippet": code})
+    tsc = ts_node_modules / TS_COMPILERS["current"] / "bin" / "tsc"
+    emit = subprocess.run([shutil.which("node"), str(tsc), "-p", str(tmp_path), "--noEmit", "false", "--outDir",
+                           str(tmp_path / "out")], capture_output=True, text=True, timeout=600)
+    assert emit.returncode == 0, emit.stdout[-2000:]
+    (tmp_path / "out" / "node_modules").symlink_to(ts_node_modules, target_is_directory=True)
+    proc = subprocess.run([shutil.which("node"), str(tmp_path / "out" / "snippet.mjs")], env=_run_env(fake),
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert printed in proc.stdout, proc.stdout
+    sent = [request.body for request in fake.requests_to(CHAT, "POST")]
+    assert len(sent) == 2
+    assert [m["role"] for m in sent[1]["messages"]] == ["user", "assistant", *["tool"] * prompt.count("call ")]
+
+
 TS_DIR = ROOT / "tests" / "typescript"
 TS_COMPILERS = {"current": "typescript", "5.9": "typescript-5.9"}  # package names in tests/typescript/package.json
 
@@ -260,8 +380,10 @@ TS_COMPILERS = {"current": "typescript", "5.9": "typescript-5.9"}  # package nam
 def all_typescript_snippets() -> dict[str, str]:
     """Every TypeScript snippet the API page can show, by what shapes its code: each routing mode,
     streaming or not, attribution headers or not, no parameters, every playground parameter, and
-    an OpenRouter-only parameter beside the provider object."""
-    params_sets = {"none": {}, "all": ALL_PARAMS, "all-top_k": {**ALL_PARAMS, "extra": {"top_k": 40}}}
+    an OpenRouter-only parameter beside the provider object; and with tools (the loop that answers
+    their calls), a response schema (the parsed answer), or both with a named tool choice."""
+    params_sets = {"none": {}, "all": ALL_PARAMS, "all-top_k": {**ALL_PARAMS, "extra": {"top_k": 40}},
+                   **TOOL_PARAMS}
     out = {}
     for mode in RoutingMode:
         for stream in (False, True):
@@ -307,10 +429,7 @@ def ts_node_modules() -> Path:
 
 def _tsc(node_modules: Path, compiler: str, project: Path, files: dict[str, str]) -> subprocess.CompletedProcess:
     """Type-check ``files`` as one ES-module Node project (tests/typescript/tsconfig.json)."""
-    (project / "node_modules").symlink_to(node_modules, target_is_directory=True)
-    shutil.copy(TS_DIR / "tsconfig.json", project / "tsconfig.json")
-    for name, code in files.items():
-        (project / f"{name}.mts").write_text(code)
+    ts_project(node_modules, project, files)
     tsc = node_modules / TS_COMPILERS[compiler] / "bin" / "tsc"
     return subprocess.run([shutil.which("node"), str(tsc), "-p", str(project)], capture_output=True, text=True,
                           timeout=600)
@@ -319,7 +438,7 @@ def _tsc(node_modules: Path, compiler: str, project: Path, files: dict[str, str]
 @pytest.mark.parametrize("compiler", list(TS_COMPILERS))
 def test_every_typescript_snippet_type_checks(ts_node_modules, tmp_path, compiler):
     snippets = all_typescript_snippets()
-    assert len(snippets) == len(RoutingMode) * 2 * 2 * 3
+    assert len(snippets) == len(RoutingMode) * 2 * 2 * (3 + len(TOOL_PARAMS))
     proc = _tsc(ts_node_modules, compiler, tmp_path, snippets)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
 
