@@ -236,7 +236,8 @@ def verdict_lines(labels: Sequence[str], results: Sequence[ChatResult], specs: S
     verdicts = [answer_verdicts(result, spec) for result, spec in zip(results, specs)]
     lines = []
     if any(spec.tools for spec in specs):
-        lines.append("Valid tool calls: " + ", ".join(f"{label} {_calls_text(v)}" for label, v in zip(labels, verdicts)))
+        lines.append("Valid tool calls: "
+                     + ", ".join(f"{label} {_calls_text(v)}" for label, v in zip(labels, verdicts)))
     if any(response_schema(spec.response_format) is not None for spec in specs):
         lines.append("Valid structured answers: "
                      + ", ".join(f"{label} {_structured_text(v)}" for label, v in zip(labels, verdicts)))
