@@ -1,29 +1,60 @@
-"""Panels of the API page: routing-mode controls, snippet options and the code tabs."""
+"""Panels of the API page: the model in the snippet, routing-mode controls, snippet options and
+the code tabs."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from collections.abc import Sequence
 
 import streamlit as st
 
-from routerlens import text as md
+from routerlens.model_compare import spec_for_model
 from routerlens.routing import RequestSpec, RoutingMode
 from routerlens.provenance import Sourced
-from routerlens.snippets import KEY_ENV, Snippet, SnippetOptions
+from routerlens.schema import Model
+from routerlens.snippets import KEY_ENV, MAX_TOOL_ROUNDS, Snippet, SnippetOptions, structured
+from routerlens.tools import tool_schemas
 
 from .badges import provenance_badge
 from .playground_state import current_spec
+from .playground_tools import code_span
 
 DEFAULT_PROMPT = "Hello! In one sentence, what can you do?"
 
 
-def base_spec(model_id: str) -> tuple[RequestSpec, bool]:
-    """The playground's current request (when it has one) pointed at ``model_id``; else a plain
-    Balanced request. The flag says whether the playground's settings were used."""
+def model_choice(current: str, compared: Sequence[str], *, key: str) -> str:
+    """Which model the snippet sends to: the sidebar's, or one of the models last compared in the
+    Playground's Compare models tab (a select box only when there is a choice)."""
+    choices = list(dict.fromkeys([current, *compared]))
+    if len(choices) == 1:
+        return current
+    box = f"{key}_model"
+    if st.session_state.get(box) not in choices:
+        st.session_state[box] = current  # a newer comparison no longer has the model picked before
+    picked = st.selectbox("Model in the snippet", choices, key=box, on_change=_forget_routing, args=(key,),
+                          help="The sidebar's model, or one of the models you last compared in the Playground's "
+                               "Compare models tab.")
+    if picked != current:
+        st.caption("The Playground's settings, sent to this model as Compare models sends them: Pinned provider "
+                   "becomes Balanced (the pinned provider is the sidebar model's), and max output tokens stay "
+                   "within this model's own limit.")
+    return picked
+
+
+def _forget_routing(key: str) -> None:
+    """Another model: the routing controls start again from its request (a provider pinned for
+    the previous model may not serve this one)."""
+    for widget in (f"{key}_mode", f"{key}_pinned"):
+        st.session_state.pop(widget, None)
+
+
+def base_spec(model_id: str, model: Model | None = None) -> tuple[RequestSpec, bool]:
+    """The playground's current request (when it has one) pointed at ``model_id`` (``model``: its
+    catalog entry, for its output limit) as Compare models points it; else a plain Balanced
+    request. The flag says whether the playground's settings were used."""
     stored = current_spec()
     if stored is not None:
-        return (stored if stored.model_id == model_id else replace(stored, model_id=model_id)), True
+        return (stored if stored.model_id == model_id else spec_for_model(stored, model_id, model)), True
     return RequestSpec(model_id=model_id), False
 
 
@@ -62,11 +93,27 @@ def snippet_options(*, base_url: str, key: str) -> tuple[str, SnippetOptions]:
 
 def request_summary(spec: RequestSpec, body: dict, *, from_playground: bool, key: str) -> None:
     with st.container(border=True, key=f"{key}_summary"):
-        st.markdown(f"**Model string:** `{md.escape_markdown_text(spec.model)}` · **Mode:** {spec.mode.label}")
+        st.markdown(f"**Model string:** {code_span(spec.model)} · **Mode:** {spec.mode.label}")
         st.caption("Parameters come from the Playground's current settings." if from_playground else
                    "Default parameters (open the Playground to tune them; this page follows).")
+        tools_and_schema(spec)
         with st.expander("JSON body sent to `POST /chat/completions`", key=f"{key}_body_exp"):
             st.code(json.dumps(body, indent=2, ensure_ascii=False), language="json")
+
+
+def tools_and_schema(spec: RequestSpec) -> None:
+    """What the Playground's tools expander added, and what the snippets do with it."""
+    if spec.tools:
+        names = ", ".join(code_span(name) for name in tool_schemas(spec.tools))
+        choice = spec.tool_choice if isinstance(spec.tool_choice, str) else "the named tool"
+        st.markdown(f"**Tools:** {names} · tool choice {code_span(str(choice or 'auto'))}")
+        st.caption("Each program has a stub per tool (`run_tool`: put your code there), answers every call the model "
+                   "makes (assistant message with its `tool_calls`, then a `tool` message per call) and asks again, "
+                   f"{MAX_TOOL_ROUNDS} rounds at most. Streamed calls are gathered piece by piece, by index.")
+    if structured(spec):
+        name = (spec.response_format or {}).get("json_schema", {}).get("name") or "answer"
+        st.markdown(f"**Structured output:** `json_schema` {code_span(str(name))}")
+        st.caption("The programs parse the answer as JSON.")
 
 
 def snippet_tabs(snippets: list[Snippet], *, key: str) -> None:

@@ -452,6 +452,48 @@ def test_compared_models_are_read_for_the_api_page_without_creating_state():
     assert at.code[0].value == repr((MINI, TURBO))
 
 
+def test_api_page_offers_the_compared_models_for_its_snippet(keyed):
+    at = run_app(PAGE)
+    at.switch_page("pages/api.py").run()
+    assert not at.exception
+    with pytest.raises(KeyError):
+        at.selectbox(key="api_model")  # nothing compared yet: the sidebar's model, no choice to make
+    at.switch_page(PAGE).run()
+    at.button_group(key="pg_mode").set_value(RoutingMode.PINNED).run()
+    at.selectbox(key="pg_pinned").set_value("azure").run()
+    at.number_input(key="pg_temperature").set_value(0.3).run()
+    _compare_models(at, [MINI, TURBO])
+    at.switch_page("pages/api.py").run()
+    assert not at.exception
+    box = at.selectbox(key="api_model")
+    assert box.label == "Model in the snippet" and box.options == [MINI, TURBO] and box.value == MINI
+    code = "\n".join(c.value for c in at.code)
+    assert '"order": ["azure"]' in code, "the sidebar's model, pinned as in the playground"
+    box.set_value(TURBO).run()
+    assert not at.exception
+    code = "\n".join(c.value for c in at.code)
+    assert 'model="openai/gpt-3.5-turbo"' in code and "temperature=0.3" in code, "the playground's settings"
+    assert "gpt-4o-mini" not in code
+    assert '"order": ["azure"]' not in code, "a provider pinned for the sidebar's model is not carried over"
+    assert at.segmented_control(key="api_mode").value is RoutingMode.BALANCED
+    assert "as Compare models sends them" in page_text(at)
+    at.segmented_control(key="api_mode").set_value(RoutingMode.PINNED).run()
+    assert at.selectbox(key="api_pinned").options == ["openai"], "the compared model's own providers"
+
+
+def test_api_page_snippets_carry_the_playgrounds_tools(keyed):
+    at = tools_on(run_app(PAGE), json.dumps(list(EXAMPLE_TOOLS["Both"])))
+    at.toggle(key="pg_schema_on").set_value(True).run()
+    at.switch_page("pages/api.py").run()
+    assert not at.exception
+    code = "\n".join(c.value for c in at.code)
+    assert 'if name == "get_weather":' in code and 'if name == "calculate":' in code
+    assert '"role": "tool", "tool_call_id": call["id"]' in code and "answer = json.loads(text)" in code
+    assert '"response_format": {' in code and '"tool_choice": "auto"' in code
+    text = page_text(at)
+    assert "**Tools:** `get_weather`, `calculate`" in text and "**Structured output:** `json_schema`" in text
+
+
 # --- session state: one typed object in one slot --------------------------------------------------------------
 
 def _non_widget_keys(at) -> set[str]:
