@@ -64,17 +64,12 @@ def page_budget_seconds() -> float:
 
 
 def waiting_notice():
-    """A place at the top of the page that says what a slow render is waiting for (filled by the
-    data service while a live answer keeps the page waiting, emptied when it arrives)."""
-    slot = st.empty()
+    """A place at the top of the page that lists what a slow render is waiting for and how each
+    wait ended (:class:`components.status.PageProgress`: pass it as ``waiting`` and its
+    ``landed`` as ``landed`` to :func:`routerlens.service.page_budget`)."""
+    from .status import PageProgress
 
-    def show(text: str | None) -> None:
-        if text:
-            slot.info(text, icon=":material/hourglass_top:")
-        else:
-            slot.empty()
-
-    return show
+    return PageProgress()
 
 
 def app_secrets() -> dict:
@@ -106,7 +101,7 @@ def render_sidebar() -> AppContext:
         modes = list(MODE_LABELS)
         choice = st.segmented_control(
             "Data source", modes, default=base.mode, label_visibility="collapsed", format_func=MODE_LABELS.get, key="data_mode",
-            help=MODE_HELP, required=True,
+            help=MODE_HELP, required=True, bind="query-params",
         ) or base.mode
         typed_key = st.text_input(
             "OpenRouter API key", type="password", key="api_key_input",
@@ -133,14 +128,17 @@ def render_sidebar() -> AppContext:
             accept_new_options=True, help=f"Any OpenRouter model id. List: {ids_label}. "
                                           "The choice is kept in the URL (?model=…) so a link reopens this view.",
         ) or DEFAULT_MODEL
+    model_id, model_error = _checked_id(model_id)
     with st.sidebar:
         _source_caption(settings, key_source)
         if st.button("Refresh live data", key="refresh_live", icon=":material/refresh:",
                      disabled=settings.mode is DataMode.OFFLINE,
-                     help="Drop cached live responses and fetch again."):
-            service.clear_cache()
+                     help="Drop cached live responses and fetch every route the pages read again, listing each "
+                          "one's outcome."):
+            from .status import refresh_live_data
+
             _model_ids.clear()
-    model_id, model_error = _checked_id(model_id)
+            refresh_live_data(service, None if model_error else model_id, key="refresh")
     ctx = AppContext(settings=settings, service=service, model_id=model_id, key_source=key_source,
                      model_error=model_error)
     if settings.record_live and not model_error:
@@ -187,18 +185,34 @@ def _source_caption(settings: Settings, key_source: str | None) -> None:
 
 
 def get_context() -> AppContext:
+    """The page's context. Each page calls it once, first: it also says at the top of the page,
+    once, when the page as a whole is not on live data and why (:func:`components.status.page_source_status`)."""
+    ctx = _context()
+    stop_if_invalid_model(ctx)
+    from .status import page_source_status
+
+    page_source_status(ctx.service, key="page_source")
+    return ctx
+
+
+def _context() -> AppContext:
     ctx = st.session_state.get(_CTX_KEY)
     if ctx is None:
         leave_legacy_pages_mode()
     if ctx is None:  # a page run on its own (component tests): build the context quietly
         settings = load_settings(os.environ, _secrets())
         ctx = AppContext(settings, service_for(settings), DEFAULT_MODEL, None)
-    stop_if_invalid_model(ctx)
     return ctx
 
 
+def current_model_id() -> str | None:
+    """The selected model's id this session, if the sidebar has chosen one (for file names)."""
+    ctx = st.session_state.get(_CTX_KEY)
+    return ctx.model_id if ctx is not None and not ctx.model_error else None
+
+
 def current_model(ctx: AppContext | None = None) -> Sourced[Model | None]:
-    ctx = ctx or get_context()
+    ctx = ctx or _context()
     return ctx.service.model(ctx.model_id)
 
 
