@@ -44,10 +44,10 @@ def source_caption(provenance: Provenance, *, key: str | None = None) -> None:
 
 def sourced_notice(sourced: Sourced, *, key: str | None = None) -> None:
     """Show a fallback or failure notice, if the value carries one and the page's source status
-    (drawn once in the sidebar) does not already say it (:func:`components.status.covered`)."""
+    (said once at the top of the page) does not already say it (:func:`components.context.covered`)."""
     if not sourced.notice:
         return
-    from .status import covered
+    from .context import covered
 
     if covered(sourced):
         return

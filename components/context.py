@@ -8,7 +8,7 @@ cache has bounded TTLs), so sessions share fetched data but never a key they did
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -19,6 +19,7 @@ from routerlens.provenance import Sourced
 from routerlens.schema import Model
 from routerlens.service import DataService
 from routerlens.snapshot import bundled_only_help
+from routerlens.source_status import SourceStatus
 
 from .legacy_pages import leave_legacy_pages_mode
 
@@ -43,6 +44,8 @@ class AppContext:
     key_source: str | None  # "sidebar", "secrets", "environment" or None
     model_error: str | None = None
     """Why the selected text is not a model id (then no page may use it)."""
+    status: SourceStatus | None = None
+    """What this render's page is on as a whole and why (set by :func:`get_context`, which shows it)."""
 
 
 def _secrets() -> dict:
@@ -191,8 +194,17 @@ def get_context() -> AppContext:
     stop_if_invalid_model(ctx)
     from .status import page_source_status
 
-    page_source_status(ctx.service, key="page_source")
+    ctx = replace(ctx, status=page_source_status(ctx.service, key="page_source"))
+    if _CTX_KEY in st.session_state:
+        st.session_state[_CTX_KEY] = ctx
     return ctx
+
+
+def covered(sourced: Sourced) -> bool:
+    """Whether this render's page-wide source status already says why ``sourced`` fell back, so
+    its own notice would repeat it (:meth:`routerlens.source_status.SourceStatus.covers`)."""
+    ctx = st.session_state.get(_CTX_KEY)
+    return ctx is not None and ctx.status is not None and ctx.status.covers(sourced)
 
 
 def _context() -> AppContext:

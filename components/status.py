@@ -1,7 +1,8 @@
 """What the app is loading and which source it is on, said once instead of per section.
 
 * :func:`page_source_status`: the page's source as a whole and why, once at the top of the page
-  (``get_context`` draws it); :func:`covered` tells a section whose fallback it already explains.
+  (``get_context`` draws it and keeps it on the context, where
+  :func:`components.context.covered` finds it for each section's notice).
 * :class:`PageProgress`: the top of the page lists each live answer a render waits for and how
   it ended, instead of a blank body behind Streamlit's small running icon.
 * :func:`refresh_live_data`: the sidebar's "Refresh live data", route by route, with the result.
@@ -14,33 +15,21 @@ import time
 import streamlit as st
 
 from routerlens.client import OpenRouterError
-from routerlens.provenance import Sourced
 from routerlens.routes import LiveRoute
 from routerlens.service import DataService
 from routerlens.source_status import PageSource, SourceStatus
 from routerlens.text import escape_markdown_text
 
-_STATUS_KEY = "routerlens_source_status"
-
-
 def page_source_status(service: DataService, *, key: str) -> SourceStatus:
     """Once per page, at its top: when the page as a whole is not on live data in Auto or Live
-    mode, what it is on and why (the sidebar already says Offline). The status is kept for this
-    render so that sections skip notices it already explains (:func:`covered`)."""
+    mode, what it is on and why (the sidebar already says Offline)."""
     status = service.status()
-    st.session_state[_STATUS_KEY] = status
     text = f"**{escape_markdown_text(status.headline)}**  \n{escape_markdown_text(status.detail)}"
     if status.source is PageSource.FALLBACK:
         st.warning(text, icon=":material/cloud_off:")
     elif status.source is PageSource.FAILING:
         st.error(text, icon=":material/cloud_off:")
     return status
-
-
-def covered(sourced: Sourced) -> bool:
-    """Whether this render's source status already says why ``sourced`` fell back."""
-    status = st.session_state.get(_STATUS_KEY)
-    return isinstance(status, SourceStatus) and status.covers(sourced)
 
 
 class PageProgress:
@@ -109,12 +98,15 @@ def refresh_live_data(service: DataService, model_id: str | None, *, key: str) -
               if (reason := service.failure_reason(route, result)) is not None}
     summary = f"Refreshed {len(results) - len(failed)} of {len(results)} live routes in {took:.1f} s"
     if failed:
-        summary += f"; {len(failed)} failed: " + "; ".join(f"{route.label()} ({reason})" for route, reason in failed.items())
+        summary += f"; {len(failed)} failed"
     box.update(label=summary, state="error" if failed else "complete", expanded=bool(failed))
-    if not results:
-        with box:
+    with box:
+        if failed:
+            st.markdown("**Failed** (those sections fall back and say so):  \n" + "  \n".join(
+                f"{escape_markdown_text(route.label())}: {escape_markdown_text(reason)}" for route, reason in failed.items()))
+        elif not results:
             st.caption("Nothing to refresh: no live route can be asked in this data mode.")
     return results
 
 
-__all__ = ["PageProgress", "covered", "page_source_status", "refresh_live_data"]
+__all__ = ["PageProgress", "page_source_status", "refresh_live_data"]
