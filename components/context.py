@@ -121,6 +121,10 @@ def render_sidebar() -> AppContext:
         key_source = "secrets" if secrets.get("OPENROUTER_API_KEY") else "environment"
     service = service_for(settings)
 
+    # The model list is read here first, outside the cached _model_ids: a slow answer is announced on
+    # the page (components.status.PageProgress), and an element drawn inside a st.cache_data function
+    # would be recorded and replayed, failing, in the next session that hits the cache.
+    service.models()
     ids, ids_label = _model_ids(settings.cache_token, service)
     # The default and a typed id the list lacks (from the URL) stay selectable options.
     linked = st.query_params.get("model")

@@ -47,6 +47,8 @@ class PageProgress:
         self._started = 0.0
 
     def __call__(self, text: str | None) -> None:
+        if _in_cached_function():
+            return  # see _in_cached_function
         if text is None:
             self._settle()
             return
@@ -59,6 +61,8 @@ class PageProgress:
         self._line.markdown(f":material/hourglass_top: {escape_markdown_text(text)}")
 
     def landed(self, what: str, failure: str | None) -> None:
+        if _in_cached_function():
+            return
         mark = ":material/check_circle:" if failure is None else ":material/error:"
         outcome = "answered" if failure is None else f"not live: {failure}"
         line = f"{mark} {escape_markdown_text(what)}: {escape_markdown_text(outcome)}"
@@ -77,6 +81,18 @@ class PageProgress:
         if self._failed:
             label += f"; {self._failed} did not come (those sections fall back and say so)"
         self._box.update(label=label, state="error" if self._failed else "complete", expanded=False)
+
+
+def _in_cached_function() -> bool:
+    """Whether a ``st.cache_data``/``st.cache_resource`` function is running on this thread. An
+    element drawn from inside one is recorded and replayed with the cached value; drawn into this
+    box (made outside the function), the replay fails in the next session. So such a wait is not
+    announced (the sidebar reads the model list before its cached helper for this reason)."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import in_cached_function
+    except ImportError:  # a Streamlit that moved it: announce nothing rather than risk a broken replay
+        return True
+    return bool(in_cached_function.get())
 
 
 def refresh_live_data(service: DataService, model_id: str | None, *, key: str) -> dict:

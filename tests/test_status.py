@@ -201,3 +201,15 @@ def test_refresh_is_disabled_offline():
 
     at = AppTest.from_string(SIDEBAR, default_timeout=60).run()
     assert at.button(key="refresh_live").disabled
+
+
+def test_a_slow_first_model_list_does_not_break_the_next_session(live_env):
+    """The first session waits for the model list (and says so); the next one reads the sidebar's
+    cached model ids. Nothing drawn while waiting may be recorded into that cache: replaying it in
+    another session used to fail (CacheReplayClosureError)."""
+    live_env.set(MODELS, Reply(delay=1.0, json=live_env.routes[("GET", MODELS)].json))
+    first = run_app()
+    assert not first.exception and first.status[0].label.startswith("Waited")
+    second = run_app()
+    assert not second.exception, [e.message for e in second.exception]
+    assert second.selectbox(key="model").value == "openai/gpt-4o-mini"
