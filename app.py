@@ -41,6 +41,7 @@ page = st.navigation(PAGES)
 # One wall-clock budget for the whole render (ROUTERLENS_PAGE_BUDGET): a struggling OpenRouter
 # costs each page at most that long; what is not live by then falls back and says why. While it
 # waits, the top of the page says for what.
-with page_budget(page_budget_seconds(), waiting=waiting_notice()):
+progress = waiting_notice()
+with page_budget(page_budget_seconds(), waiting=progress, landed=progress.landed):
     render_sidebar()
     page.run()

@@ -87,7 +87,8 @@ RUN_COUNTER_JS = """window.__rlRuns = 0;
 new MutationObserver(changes => { for (const c of changes)
   if (c.target.getAttribute('data-test-script-state') === 'running') window.__rlRuns++; })
   .observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});"""
-TRANSCRIPT_JS = "Array.from(document.querySelectorAll('[data-testid=stChatMessage]')).map(m => m.innerText)"
+TRANSCRIPT_JS = ("Array.from(document.querySelectorAll('[data-testid=stChatMessage]')).map(m => "
+                 "[m.querySelector('[data-testid=stChatMessageAvatarUser]') ? 'user' : 'assistant', m.innerText])")
 
 
 class PhasedServer:
@@ -224,19 +225,24 @@ async def stream(session: Session, page, number: int, until: float, timeout_s: f
         turn += 1
 
 
-def lost_messages(session: Session, transcript: list[str]) -> list[str]:
+def lost_messages(session: Session, transcript: list[list[str]]) -> list[str]:
     """What the screen lacks of what was sent: each prompt once, in order, each followed by its
-    own answer."""
-    users = [text for text in transcript if "Echo:" not in text]
+    own answer. ``transcript`` is ``[role, text]`` per chat message, top to bottom."""
+    users = [text for role, text in transcript if role == "user"]
     problems = []
     if len(users) != len(session.sent):
         problems.append(f"{len(session.sent)} prompts sent, {len(users)} user messages on screen")
-    for index, prompt in enumerate(session.sent):
-        head = prompt.split(" lorem")[0]
-        if not any(head + " lorem" in text and "Echo:" not in text for text in users):
-            problems.append(f"prompt {head!r} missing")
-        elif not any(f"Echo: {head} lorem" in text for text in transcript):
+    for index, (role, text) in enumerate(transcript):
+        if role != "user":
+            continue
+        head = text[text.find("load s"):].split(" lorem")[0]  # past the avatar's icon name
+        following = transcript[index + 1] if index + 1 < len(transcript) else None
+        if following is None or following[0] != "assistant" or f"Echo: {head} lorem" not in following[1]:
             problems.append(f"answer to {head!r} missing")
+    for prompt in session.sent:
+        head = prompt.split(" lorem")[0]
+        if not any(role == "user" and head + " lorem" in text for role, text in transcript):
+            problems.append(f"prompt {head!r} missing")
     return problems
 
 
@@ -315,11 +321,14 @@ async def run(sessions: int, streaming: int, seconds: float, phase_s: float, tim
                         session.problem = session.problem or f"final check: {type(exc).__name__}: {exc}"[:200]
 
                 await asyncio.gather(*(final(i, s, p) for i, (s, p) in enumerate(crowd)))
-                lost = {}
-                for index, (session, page) in enumerate(crowd[:streaming]):
-                    problems = lost_messages(session, await page.evaluate(TRANSCRIPT_JS))
+                lost, evidence = {}, {}
+                for index, (session, page) in enumerate(crowd):
+                    transcript = await page.evaluate(TRANSCRIPT_JS) if index < streaming else []
+                    problems = lost_messages(session, transcript) if index < streaming else []
                     if problems:
                         lost[session.name] = problems
+                    if problems or session.problem or session.exceptions or session.watch.console_errors:
+                        evidence[session.name] = await _evidence(session, page, transcript)
                 rss_sessions_open = app.rss_mb()
                 await browser.close()
             sampling.set()
@@ -344,7 +353,7 @@ async def run(sessions: int, streaming: int, seconds: float, phase_s: float, tim
         "final_check_max_s": max((s.final_s for s, _ in crowd if s.final_s is not None), default=None),
         "unresponsive": [s.name for s, _ in crowd if s.final_s is None],
         "problems": {s.name: s.problem for s, _ in crowd if s.problem},
-        "lost_messages": lost,
+        "lost_messages": lost, "evidence": evidence,
         "exceptions": sum(s.exceptions for s, _ in crowd),
         "console_errors": sum(len(s.watch.console_errors) for s, _ in crowd),
         "console_error_samples": sorted({e[:160] for s, _ in crowd for e in s.watch.console_errors})[:5],
@@ -354,6 +363,20 @@ async def run(sessions: int, streaming: int, seconds: float, phase_s: float, tim
         "rss_last_quarter_max_mb": round(max(rss[-max(1, len(rss) // 4):], default=0)),
         "chat_requests": len(server.fake.requests_to(CHAT_PATH, "POST")),
     }
+
+
+async def _evidence(session: Session, page, transcript: list) -> dict:
+    """What a session that went wrong looked like: a screenshot under artifacts/, the chat as
+    roles and opening words, the console errors."""
+    shot = ROOT / "artifacts" / "load_faults" / f"{session.name}.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        await page.screenshot(path=str(shot), full_page=True)
+    except Exception:  # noqa: BLE001 - evidence is best effort
+        shot = None
+    return {"screenshot": str(shot) if shot else None, "url": page.url,
+            "chat": [f"{role}: {' '.join(text.split())[:90]}" for role, text in transcript],
+            "console_errors": [e[:200] for e in session.watch.console_errors[:5]]}
 
 
 def _note_problems(crowd: list, outcomes: list) -> None:

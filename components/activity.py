@@ -8,11 +8,12 @@ import streamlit as st
 
 from routerlens import formatting as fmt
 from routerlens.provenance import Sourced
-from routerlens.usage import ActivityDay, ShareDay, VolumeFigure, moving_average, summarize
+from routerlens.usage import ActivityDay, ShareDay, VolumeFigure, moving_average, recent_days, summarize
 
 from .badges import provenance_badge, simulated_banner, source_caption, sourced_badges, sourced_notice
 from .cards import card_grid
 from .charts import CHART_HEIGHT, PALETTE, line_chart
+from .export import chart_downloads
 
 # d3's SI format says "G" for 10^9; token counts are spoken of in billions ("B").
 BILLIONS_AXIS = alt.Axis(labelExpr="replace(format(datum.value, '~s'), 'G', 'B')")
@@ -60,9 +61,11 @@ def activity_frame(days: list[ActivityDay]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Date", "Part", "Tokens"])
 
 
-def tokens_chart(days: list[ActivityDay], *, title: str) -> alt.Chart:
-    """Stacked daily tokens with the 7-day moving average of the total as a line."""
-    stacked = activity_frame(days)
+def tokens_chart(days: list[ActivityDay], *, title: str, window_days: int | None = None) -> alt.Chart:
+    """Stacked daily tokens with the 7-day moving average of the total as a line; only the last
+    ``window_days`` days are drawn, but the average still counts the days before them."""
+    shown = recent_days(days, window_days)
+    stacked = activity_frame(shown)
     parts = [p for p in PART_COLORS if p in set(stacked["Part"])]
     bars = alt.Chart(stacked).mark_bar().encode(
         x=alt.X("Date:T", title=None),
@@ -73,18 +76,37 @@ def tokens_chart(days: list[ActivityDay], *, title: str) -> alt.Chart:
     )
     # Unknown averages stay in the frame as nulls, so the line breaks at a missing day.
     avg = pd.DataFrame({"Date": [pd.Timestamp(d.date) for d in days],
-                        "7-day average": moving_average([d.total for d in days])})
+                        "7-day average": moving_average([d.total for d in days])}).iloc[len(days) - len(shown):]
     line = alt.Chart(avg).mark_line(color="black", strokeDash=[5, 3]).encode(
         x="Date:T", y="7-day average:Q",
         tooltip=[alt.Tooltip("Date:T"), alt.Tooltip("7-day average:Q", format=",.0f")])
     return (bars + line).properties(title=title, height=CHART_HEIGHT)
 
 
-def requests_chart(days: list[ActivityDay], *, title: str) -> alt.Chart:
-    # The average runs over every day, so a missing day breaks it instead of being skipped over.
+def daily_frame(days: list[ActivityDay], *, window_days: int | None = None) -> pd.DataFrame:
+    """The charts' data, one row per day of the window: the token parts, the total, requests and
+    both 7-day averages (an unknown figure stays empty)."""
+    shown = len(recent_days(days, window_days))
+    token_avg = moving_average([d.total for d in days])
+    request_avg = moving_average([d.requests for d in days])
+    first = len(days) - shown
+    return pd.DataFrame([{"Date": d.date, **d.parts(), "Total tokens": d.total, "Tokens 7-day average": t_avg,
+                          "Requests": d.requests, "Requests 7-day average": r_avg}
+                         for d, t_avg, r_avg in zip(days[first:], token_avg[first:], request_avg[first:])])
+
+
+def requests_frame(days: list[ActivityDay], *, window_days: int | None = None) -> pd.DataFrame:
+    """Requests per day and their 7-day average (over every day, so a missing day breaks it
+    instead of being skipped over), for the last ``window_days`` days."""
     average = moving_average([d.requests for d in days])
-    df = pd.DataFrame([{"Date": pd.Timestamp(d.date), "Requests": d.requests, "7-day average": mean}
-                       for d, mean in zip(days, average)], columns=["Date", "Requests", "7-day average"])
+    shown = len(recent_days(days, window_days))
+    return pd.DataFrame([{"Date": pd.Timestamp(d.date), "Requests": d.requests, "7-day average": mean}
+                         for d, mean in zip(days[len(days) - shown:], average[len(days) - shown:])],
+                        columns=["Date", "Requests", "7-day average"])
+
+
+def requests_chart(days: list[ActivityDay], *, title: str, window_days: int | None = None) -> alt.Chart:
+    df = requests_frame(days, window_days=window_days)
     bars = alt.Chart(df).mark_bar(color=PALETTE[2]).encode(
         x=alt.X("Date:T", title=None), y=alt.Y("Requests:Q", title="Requests per day", axis=BILLIONS_AXIS),
         tooltip=[alt.Tooltip("Date:T"), alt.Tooltip("Requests:Q", format=",")])
@@ -93,8 +115,9 @@ def requests_chart(days: list[ActivityDay], *, title: str) -> alt.Chart:
     return (bars + line).properties(title=title, height=CHART_HEIGHT)
 
 
-def daily_activity_panel(days: Sourced[list[ActivityDay]], *, key: str) -> None:
-    """Totals for the window, the stacked daily tokens chart and requests per day."""
+def daily_activity_panel(days: Sourced[list[ActivityDay]], *, window_days: int | None = None, key: str) -> None:
+    """Totals for the window (the last ``window_days`` days; ``None`` = all), the stacked daily
+    tokens chart and requests per day."""
     with st.container(border=True, key=f"{key}_daily"):
         st.subheader("Tokens and requests per day")
         simulated = days.provenance.is_simulated
@@ -105,7 +128,7 @@ def daily_activity_panel(days: Sourced[list[ActivityDay]], *, key: str) -> None:
             provenance_badge(days.provenance, key=f"{key}_daily_prov")
             return
         label = "Simulated · " if simulated else ""
-        summary = summarize(days.value)
+        summary = summarize(recent_days(days.value, window_days))
         window = f"{summary.first.isoformat()} → {summary.last.isoformat()} ({summary.days + summary.missing} days"
         window += f", {summary.missing} without data)" if summary.missing else ")"
         cards = [
@@ -123,11 +146,15 @@ def daily_activity_panel(days: Sourced[list[ActivityDay]], *, key: str) -> None:
                                    "completion tokens."))
         card_grid([{**card, "provenance": days.provenance} for card in cards], columns=len(cards),
                   key=f"{key}_daily_cards")
-        st.altair_chart(tokens_chart(days.value, title=f"{label}Tokens per day (dashed: 7-day average)"),
-                        width="stretch", key=f"{key}_tokens_chart")
+        data = daily_frame(days.value, window_days=window_days)
+        chart = tokens_chart(days.value, title=f"{label}Tokens per day (dashed: 7-day average)", window_days=window_days)
+        st.altair_chart(chart, width="stretch", key=f"{key}_tokens_chart")
+        chart_downloads(chart, data, name=f"{label}tokens per day", provenance=days, key=f"{key}_tokens_export")
         if any(d.requests is not None for d in days.value):
-            st.altair_chart(requests_chart(days.value, title=f"{label}Requests per day (dashed: 7-day average)"),
-                            width="stretch", key=f"{key}_requests_chart")
+            chart = requests_chart(days.value, title=f"{label}Requests per day (dashed: 7-day average)",
+                                   window_days=window_days)
+            st.altair_chart(chart, width="stretch", key=f"{key}_requests_chart")
+            chart_downloads(chart, data, name=f"{label}requests per day", provenance=days, key=f"{key}_requests_export")
         else:
             st.caption("Requests per day: unknown — this source gives no request counts.")
         if summary.missing:
@@ -137,23 +164,27 @@ def daily_activity_panel(days: Sourced[list[ActivityDay]], *, key: str) -> None:
         source_caption(days.provenance, key=f"{key}_daily_src")
 
 
-def traffic_share_panel(share: Sourced[list[ShareDay]], *, key: str) -> None:
-    """This model's share of all OpenRouter tokens per day (top-50 dataset)."""
+def traffic_share_panel(share: Sourced[list[ShareDay]], *, window_days: int | None = None, key: str) -> None:
+    """This model's share of all OpenRouter tokens per day (top-50 dataset), for the last
+    ``window_days`` days (``None`` = all)."""
     with st.container(border=True, key=f"{key}_share"):
         st.subheader("Share of all OpenRouter traffic")
         sourced_notice(share, key=f"{key}_share_notice")
-        if share.value:
-            known = [d for d in share.value if d.share is not None]
-            absent = len(share.value) - len(known)
+        days = recent_days(share.value, window_days)
+        if days:
+            known = [d for d in days if d.share is not None]
+            absent = len(days) - len(known)
             if known:
                 df = pd.DataFrame({"Date": [pd.Timestamp(d.date) for d in known],
                                    "Share %": [d.share for d in known], "Rank": [d.rank for d in known]})
-                st.altair_chart(line_chart(df, x="Date", y="Share %", y_title="% of all tokens that day",
-                                           tooltip=["Date:T", alt.Tooltip("Share %:Q", format=".2f"), "Rank:Q"]),
-                                width="stretch", key=f"{key}_share_chart")
+                chart = line_chart(df, x="Date", y="Share %", y_title="% of all tokens that day",
+                                   tooltip=["Date:T", alt.Tooltip("Share %:Q", format=".2f"), "Rank:Q"])
+                st.altair_chart(chart, width="stretch", key=f"{key}_share_chart")
+                chart_downloads(chart, df, name="share of all OpenRouter traffic", provenance=share,
+                                key=f"{key}_share_export")
                 latest = known[-1]
                 st.caption(f"Latest: {fmt.percent(latest.share, places=2)} of all tokens on {latest.date.isoformat()} "
                            f"(rank {latest.rank} of the day's top 50).")
             if absent:
-                st.caption(f"Not in the daily top 50 on {absent} of {len(share.value)} days (share unknown there).")
+                st.caption(f"Not in the daily top 50 on {absent} of {len(days)} days (share unknown there).")
         provenance_badge(share.provenance, key=f"{key}_share_prov")

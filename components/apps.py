@@ -49,7 +49,7 @@ def top_apps_panel(apps: Sourced[list[TopApp]], *, title: str, key: str, expande
             st.subheader(title)
         sourced_notice(apps, key=f"{key}_notice")
         if apps.value:
-            static_table(apps_rows(apps.value), key=f"{key}_table")
+            static_table(apps_rows(apps.value), download=title, provenance=apps, key=f"{key}_table")
             listed = sum(a.tokens for a in apps.value if a.tokens is not None)
             notes = [f"{len(apps.value)} apps, {fmt.tokens(listed)} tokens listed in all. Share of listed: an "
                      "app's tokens as a share of the listed apps' total, not of all traffic (bars scaled to the "

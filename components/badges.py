@@ -43,8 +43,13 @@ def source_caption(provenance: Provenance, *, key: str | None = None) -> None:
 
 
 def sourced_notice(sourced: Sourced, *, key: str | None = None) -> None:
-    """Show a fallback or failure notice, if the value carries one."""
+    """Show a fallback or failure notice, if the value carries one and the page's source status
+    (said once at the top of the page) does not already say it (:func:`components.context.covered`)."""
     if not sourced.notice:
+        return
+    from .context import covered
+
+    if covered(sourced):
         return
     if sourced.provenance.kind is Kind.NONE:
         st.warning(sourced.notice, icon=":material/cloud_off:")

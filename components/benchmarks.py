@@ -13,6 +13,7 @@ from routerlens.text import escape_markdown_text
 from .badges import provenance_badge, source_caption, sourced_notice
 from .cards import card_grid
 from .charts import PALETTE
+from .export import chart_downloads, table_downloads
 
 
 def launch_evals_panel(scores: Sourced[list[tuple[BenchmarkInfo, float]]], *, key: str) -> None:
@@ -31,6 +32,9 @@ def launch_evals_panel(scores: Sourced[list[tuple[BenchmarkInfo, float]]], *, ke
                         help=f"{info.measures} Unit: {info.scale}.", caption=info.measures)
                    for info, score in scores.value], columns=3, key=f"{key}_launch_cards")
         source_caption(scores.provenance, key=f"{key}_launch_src")
+        table_downloads([{"Evaluation": info.label, "Score": score, "Unit": info.scale, "Measures": info.measures}
+                         for info, score in scores.value], name="openai launch evaluations", provenance=scores,
+                        key=f"{key}_launch_export")
 
 
 def index_cards(placements: Sourced[list[Placement]], *, key: str) -> None:
@@ -46,6 +50,14 @@ def index_cards(placements: Sourced[list[Placement]], *, key: str) -> None:
                           help="Percentile = share of rated models scoring at or below this one (itself and ties "
                                "included), rounded down. Rank 1 = highest score."))
     card_grid(cards, columns=3, key=f"{key}_aa_cards")
+    table_downloads(placement_rows(placements.value), name="artificial analysis placements", provenance=placements,
+                    key=f"{key}_aa_cards_export")
+
+
+def placement_rows(placements: list[Placement]) -> list[dict]:
+    """The index cards as rows: score (empty when not rated), percentile, rank among the rated."""
+    return [{"Index": AA_INDICES[p.index].label, "Score": p.score, "Percentile": p.percentile, "Rank": p.rank,
+             "Rated models": p.rated or None, "Placement": p.wording()} for p in placements]
 
 
 def strip_chart(table: ScoreTable, identity: str, *, name: str) -> alt.Chart | None:
@@ -88,5 +100,6 @@ def indices_panel(placements: Sourced[list[Placement]], table: Sourced[ScoreTabl
             st.caption(f"Each tick is one rated model ({table.value.source}); the red point is {name}. "
                        "Hover for names.")
             st.altair_chart(chart, width="stretch", key=f"{key}_aa_chart")
+            chart_downloads(chart, name="artificial analysis indices", provenance=table, key=f"{key}_aa_export")
         provenance_badge(table.provenance, key=f"{key}_aa_chart_prov")
         source_caption(table.provenance, key=f"{key}_aa_src")

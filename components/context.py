@@ -8,7 +8,7 @@ cache has bounded TTLs), so sessions share fetched data but never a key they did
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -19,6 +19,7 @@ from routerlens.provenance import Sourced
 from routerlens.schema import Model
 from routerlens.service import DataService
 from routerlens.snapshot import bundled_only_help
+from routerlens.source_status import SourceStatus
 
 from .legacy_pages import leave_legacy_pages_mode
 
@@ -43,6 +44,8 @@ class AppContext:
     key_source: str | None  # "sidebar", "secrets", "environment" or None
     model_error: str | None = None
     """Why the selected text is not a model id (then no page may use it)."""
+    status: SourceStatus | None = None
+    """What this render's page is on as a whole and why (set by :func:`get_context`, which shows it)."""
 
 
 def _secrets() -> dict:
@@ -61,17 +64,12 @@ def page_budget_seconds() -> float:
 
 
 def waiting_notice():
-    """A place at the top of the page that says what a slow render is waiting for (filled by the
-    data service while a live answer keeps the page waiting, emptied when it arrives)."""
-    slot = st.empty()
+    """A place at the top of the page that lists what a slow render is waiting for and how each
+    wait ended (:class:`components.status.PageProgress`: pass it as ``waiting`` and its
+    ``landed`` as ``landed`` to :func:`routerlens.service.page_budget`)."""
+    from .status import PageProgress
 
-    def show(text: str | None) -> None:
-        if text:
-            slot.info(text, icon=":material/hourglass_top:")
-        else:
-            slot.empty()
-
-    return show
+    return PageProgress()
 
 
 def app_secrets() -> dict:
@@ -103,7 +101,7 @@ def render_sidebar() -> AppContext:
         modes = list(MODE_LABELS)
         choice = st.segmented_control(
             "Data source", modes, default=base.mode, label_visibility="collapsed", format_func=MODE_LABELS.get, key="data_mode",
-            help=MODE_HELP, required=True,
+            help=MODE_HELP, required=True, bind="query-params",
         ) or base.mode
         typed_key = st.text_input(
             "OpenRouter API key", type="password", key="api_key_input",
@@ -120,6 +118,10 @@ def render_sidebar() -> AppContext:
         key_source = "secrets" if secrets.get("OPENROUTER_API_KEY") else "environment"
     service = service_for(settings)
 
+    # The model list is read here first, outside the cached _model_ids: a slow answer is announced on
+    # the page (components.status.PageProgress), and an element drawn inside a st.cache_data function
+    # would be recorded and replayed, failing, in the next session that hits the cache.
+    service.models()
     ids, ids_label = _model_ids(settings.cache_token, service)
     # The default and a typed id the list lacks (from the URL) stay selectable options.
     linked = st.query_params.get("model")
@@ -130,6 +132,7 @@ def render_sidebar() -> AppContext:
             accept_new_options=True, help=f"Any OpenRouter model id. List: {ids_label}. "
                                           "The choice is kept in the URL (?model=…) so a link reopens this view.",
         ) or DEFAULT_MODEL
+    model_id, model_error = _checked_id(model_id)
     with st.sidebar:
         _source_caption(settings, key_source)
         if settings.problems:  # a host's setting that is not applied is never silent
@@ -139,10 +142,12 @@ def render_sidebar() -> AppContext:
                 st.warning(escape_markdown_text(problem), icon=":material/warning:")
         if st.button("Refresh live data", key="refresh_live", icon=":material/refresh:",
                      disabled=settings.mode is DataMode.OFFLINE,
-                     help="Drop cached live responses and fetch again."):
-            service.clear_cache()
+                     help="Drop cached live responses and fetch every route the pages read again, listing each "
+                          "one's outcome."):
+            from .status import refresh_live_data
+
             _model_ids.clear()
-    model_id, model_error = _checked_id(model_id)
+            refresh_live_data(service, None if model_error else model_id, key="refresh")
     ctx = AppContext(settings=settings, service=service, model_id=model_id, key_source=key_source,
                      model_error=model_error)
     if settings.record_live and not model_error:
@@ -189,18 +194,43 @@ def _source_caption(settings: Settings, key_source: str | None) -> None:
 
 
 def get_context() -> AppContext:
+    """The page's context. Each page calls it once, first: it also says at the top of the page,
+    once, when the page as a whole is not on live data and why (:func:`components.status.page_source_status`)."""
+    ctx = _context()
+    stop_if_invalid_model(ctx)
+    from .status import page_source_status
+
+    ctx = replace(ctx, status=page_source_status(ctx.service, key="page_source"))
+    if _CTX_KEY in st.session_state:
+        st.session_state[_CTX_KEY] = ctx
+    return ctx
+
+
+def covered(sourced: Sourced) -> bool:
+    """Whether this render's page-wide source status already says why ``sourced`` fell back, so
+    its own notice would repeat it (:meth:`routerlens.source_status.SourceStatus.covers`)."""
+    ctx = st.session_state.get(_CTX_KEY)
+    return ctx is not None and ctx.status is not None and ctx.status.covers(sourced)
+
+
+def _context() -> AppContext:
     ctx = st.session_state.get(_CTX_KEY)
     if ctx is None:
         leave_legacy_pages_mode()
     if ctx is None:  # a page run on its own (component tests): build the context quietly
         settings = load_settings(os.environ, _secrets())
         ctx = AppContext(settings, service_for(settings), DEFAULT_MODEL, None)
-    stop_if_invalid_model(ctx)
     return ctx
 
 
+def current_model_id() -> str | None:
+    """The selected model's id this session, if the sidebar has chosen one (for file names)."""
+    ctx = st.session_state.get(_CTX_KEY)
+    return ctx.model_id if ctx is not None and not ctx.model_error else None
+
+
 def current_model(ctx: AppContext | None = None) -> Sourced[Model | None]:
-    ctx = ctx or get_context()
+    ctx = ctx or _context()
     return ctx.service.model(ctx.model_id)
 
 

@@ -123,7 +123,7 @@ def claims_panel(model: Model, description: str, others: list[Model], launch_eva
         if rows:
             st.caption("Price difference against the models the description mentions (current list prices; "
                        "positive = this model is cheaper).")
-            static_table(rows, key=f"{key}_claims_table")
+            static_table(rows, download="claims recomputed", provenance=provenance, key=f"{key}_claims_table")
             provenance_badge(provenance, key=f"{key}_claims_prov")
         evals = launch_evals.value or {}
         if evals:
@@ -156,7 +156,7 @@ def providers_summary(endpoints: Sourced[list[Endpoint]], *, key: str) -> None:
                 "Cached input $/M": fmt.per_m(e.pricing.cache_read_per_m),
                 "Quantization": e.quantization or "unknown",
             } for e in endpoints.value]
-            static_table(rows, key=f"{key}_providers_table")
+            static_table(rows, download="providers", provenance=endpoints, key=f"{key}_providers_table")
         elif not endpoints.notice:
             st.caption("No provider serves this model right now.")
         provenance_badge(endpoints.provenance, key=f"{key}_providers_prov")
@@ -204,5 +204,6 @@ def history_panel(history: list[Sourced[Model]], *, key: str) -> None:
     with st.container(border=True, key=f"{key}_history"):
         st.subheader("Spec history")
         st.caption("The model's `/api/v1/models` entry as captured on different dates (bundled snapshot).")
-        static_table(rows, key=f"{key}_history_table")
+        static_table(rows, download="spec history", provenance=[item.provenance for item in history],
+                     key=f"{key}_history_table")
         provenance_badge(history[-1].provenance, key=f"{key}_history_prov")

@@ -24,6 +24,7 @@ from routerlens.uptime import NO_DATA_BAND, UPTIME_BANDS, UptimePoint, uptime_ba
 
 from .badges import provenance_badge, simulated_banner, simulated_caveats, sourced_badges, sourced_notice
 from .charts import CHART_HEIGHT, PALETTE, chart_title
+from .export import chart_downloads
 from .tables import static_table
 
 WINDOWS = {"7 days": 7, "30 days": 30, "90 days": 90, "All": None}
@@ -38,15 +39,22 @@ class PerfControls:
 
 
 def perf_controls(*, key: str) -> PerfControls:
-    """Percentile and time-window selectors, side by side."""
+    """Percentile and time-window selectors, side by side; both are kept in the URL
+    (``?perf_pct=p90&perf_window=7+days``) so a link reopens the same view."""
     with st.container(horizontal=True, key=f"{key}_controls", vertical_alignment="bottom"):
         percentile = st.segmented_control(
-            "Percentile", PERCENTILES, default="p50", required=True, key=f"{key}_pct",
+            "Percentile", PERCENTILES, default="p50", required=True, key=f"{key}_pct", bind="query-params",
             help="OpenRouter's convention: pNN is the value NN% of requests did better than. p50 is the "
                  "median; p75–p99 show ever slower tails.") or "p50"
-        window = st.segmented_control("Time window", list(WINDOWS), default="30 days", required=True,
-                                      key=f"{key}_window") or "30 days"
-    return PerfControls(percentile, WINDOWS[window])
+        window_days = window_choice(default="30 days", key=key)
+    return PerfControls(percentile, window_days)
+
+
+def window_choice(*, default: str, key: str) -> int | None:
+    """The time-window selector (days, ``None`` = all), kept in the URL as ``?<key>_window=``."""
+    window = st.segmented_control("Time window", list(WINDOWS), default=default, required=True,
+                                  key=f"{key}_window", bind="query-params") or default
+    return WINDOWS[window]
 
 
 def metric_definitions(*, key: str) -> None:
@@ -150,9 +158,11 @@ def metric_panel(series: Sourced[list[SeriesPoint]], table: ProviderTable, *, me
             own = [p for p in window_points(mine.value, window_days)] if mine and mine.value else []
             if frame["value"].notna().any() or own:
                 title = chart_title(f"{info.label}, {percentile}, daily", series.provenance)
-                st.altair_chart(metric_chart(frame, metric=metric, percentile=percentile, title=title,
-                                             mine=mine_frame(own) if own else None),
-                                width="stretch", key=f"{key}_chart")
+                chart = metric_chart(frame, metric=metric, percentile=percentile, title=title,
+                                     mine=mine_frame(own) if own else None)
+                st.altair_chart(chart, width="stretch", key=f"{key}_chart")
+                chart_downloads(chart, frame, name=f"{info.label} {percentile} daily", provenance=series,
+                                key=f"{key}_export")
                 if own:
                     st.caption(f"▲ Your requests: {len(own)} playground answer(s) measured by this app, each one "
                                "request (compare with p50, not with a tail).")
@@ -186,7 +196,8 @@ def uptime_current(table: ProviderTable, *, key: str) -> None:
         st.caption("Uptime = successful requests / (successful + failed), rate-limited requests excluded. "
                    "“unknown” means the source gives no figure (too little traffic, or not captured).")
         sourced_notice(table.endpoints, key=f"{key}_now_notice")
-        static_table(rows, key=f"{key}_now_table")
+        static_table(rows, download="uptime now", provenance=[table.endpoints, table.summary] if table.summary.value
+                     else table.endpoints, key=f"{key}_now_table")
         with st.container(horizontal=True, key=f"{key}_now_sources"):
             provenance_badge(table.endpoints.provenance, key=f"{key}_now_prov")
             if table.summary.value:
@@ -230,7 +241,9 @@ def uptime_strip(series: Sourced[list[UptimePoint]], *, hourly: bool, window_day
     if points:
         frame = uptime_frame(points, hourly=hourly)
         title = chart_title(what[0].upper() + what[1:], series.provenance)
-        st.altair_chart(uptime_chart(frame, title=title), width="stretch", key=f"{key}_chart")
+        chart = uptime_chart(frame, title=title)
+        st.altair_chart(chart, width="stretch", key=f"{key}_chart")
+        chart_downloads(chart, frame.drop(columns=["slot"]), name=what, provenance=series, key=f"{key}_export")
         simulated_caveats(series.provenance, key=f"{key}_caveats")
         worst = worst_slot_text(points, hourly=hourly, simulated=simulated, name=md.escape_markdown_text)
         if worst:
@@ -293,8 +306,9 @@ def _error_rate_body(rates: ErrorRates, window_days: int | None, key: str) -> No
     frame = series_frame(window_points(series.value, window_days))
     if frame["value"].notna().any():
         title = chart_title(f"{rate.label}, daily", series.provenance)
-        st.altair_chart(error_rate_chart(frame, label=rate.label, counted=rate.counted, title=title),
-                        width="stretch", key=f"{key}_{kind}_chart")
+        chart = error_rate_chart(frame, label=rate.label, counted=rate.counted, title=title)
+        st.altair_chart(chart, width="stretch", key=f"{key}_{kind}_chart")
+        chart_downloads(chart, frame, name=f"{rate.label} daily", provenance=series, key=f"{key}_{kind}_export")
         thin = int(frame["thin"].sum())
         if thin:
             st.caption(f"{thin} hollow point(s): fewer than {THIN_SAMPLE_COUNT} {rate.counted} that day, so one or "
@@ -321,7 +335,8 @@ def error_rate_panel(rates: ErrorRates, *, window_days: int | None, key: str) ->
             return
         _error_rate_body(rates, window_days, key)
         st.markdown("**Per provider, both rates**")
-        static_table(summary_rows(rates), missing="no data", key=f"{key}_summary")
+        static_table(summary_rows(rates), missing="no data", download="error rates per provider",
+                     provenance=list(rates.series.values()), key=f"{key}_summary")
         st.caption(f"Latest day: {newest_day(rates)} (UTC), with the calls behind it. " + AVERAGE_TEXT)
         with st.container(horizontal=True, key=f"{key}_sources"):
             for kind, series in rates.series.items():

@@ -48,7 +48,7 @@ def routing_panel(table: ProviderTable, *, rates: ErrorRates | None = None, key:
     with st.container(border=True, key=f"{key}_routing"):
         mode = st.segmented_control(
             "Routing mode", MODES, default=RoutingMode.BALANCED, format_func=lambda m: m.label,
-            key=f"{key}_mode", required=True,
+            key=f"{key}_mode", required=True, bind="query-params",  # ?pg_mode=Nitro: a link reopens the mode
             help="How OpenRouter chooses the provider for this request. Each mode changes the request exactly "
                  "as described below.",
         ) or RoutingMode.BALANCED
@@ -59,7 +59,7 @@ def routing_panel(table: ProviderTable, *, rates: ErrorRates | None = None, key:
         pinned = None
         if mode is RoutingMode.PINNED:
             if slugs:
-                pinned = st.selectbox("Provider", slugs, key=pinned_key(key),
+                pinned = st.selectbox("Provider", slugs, key=pinned_key(key), bind="query-params",
                                       format_func=lambda s: f"{names.get(s, s)} ({s})",
                                       help="Sent as provider.order = [slug] with allow_fallbacks false.")
             else:

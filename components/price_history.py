@@ -102,6 +102,8 @@ def price_history_panel(history: dict[str, Sourced[list[SeriesPoint]]], log: Sou
         chart = price_history_chart(effective, list_price_frame(steps, end), changes_frame(changes, endpoint_names(log.value)),
                                     side=side, title=f"Effective {side} price per day (solid) and list price (dashed)")
         st.altair_chart(chart, width="stretch", key=f"{key}_history_chart")
+        chart_downloads(chart, effective, name=f"effective {side} price per day", provenance=[series, log],
+                        key=f"{key}_history_export")
         marks = (f"{len(changes)} recorded {side}-price change(s) are marked in orange; hover for from → to."
                  if changes else f"No {side}-price change recorded in this span.")
         st.caption(f"{marks} A day without a recorded figure breaks the line; nothing is filled in. The effective "

@@ -30,14 +30,15 @@ def workload_inputs(*, caching_notes: list[str] = (), key: str) -> Workload:
     with st.container(border=True, key=f"{key}_inputs"):
         st.subheader("Your workload")
         cols = st.columns(4)
+        # Each input is kept in the URL (?price_in=…&price_hit=…) so a link reopens this workload.
         tokens_in = cols[0].number_input("Input tokens per request", min_value=0, max_value=100_000_000,
-                                         value=1_000_000, step=1_000, key=f"{key}_in")
+                                         value=1_000_000, step=1_000, key=f"{key}_in", bind="query-params")
         tokens_out = cols[1].number_input("Output tokens per request", min_value=0, max_value=100_000_000,
-                                          value=1_000_000, step=1_000, key=f"{key}_out")
+                                          value=1_000_000, step=1_000, key=f"{key}_out", bind="query-params")
         per_day = cols[2].number_input("Requests per day", min_value=0, max_value=1_000_000_000, value=1,
-                                       step=1, key=f"{key}_rpd")
+                                       step=1, key=f"{key}_rpd", bind="query-params")
         hit = cols[3].slider("Cache-hit share of input", min_value=0, max_value=100, value=50, step=1,
-                             format="%d%%", key=f"{key}_hit",
+                             format="%d%%", key=f"{key}_hit", bind="query-params",
                              help="Share of input tokens served from the prompt cache and billed at the "
                                   "cached-input price.")
         st.caption("Caches do not transfer between providers: when routing moves you to another provider, "
@@ -73,7 +74,8 @@ def price_table(table: ProviderTable, effective: Sourced[EffectivePricing | None
         st.subheader("List price and effective price")
         sourced_notice(table.endpoints, key=f"{key}_prices_notice")
         if rows:
-            static_table(rows, key=f"{key}_prices_table")
+            static_table(rows, download="list and effective price", provenance=[table.endpoints, effective]
+                         if eff is not None else table.endpoints, key=f"{key}_prices_table")
         else:
             st.caption("No provider is known for this model in the current data source.")
         provenance_badge(table.endpoints.provenance, key=f"{key}_list_prov")
@@ -107,7 +109,8 @@ def provider_cost_table(lines: list[CostLine], provenance, *, key: str) -> None:
         st.subheader("Cost per provider")
         rows = [{"Provider": line.label, "Routing slug": line.tag or UNKNOWN, **_cost_row(line)} for line in lines]
         if rows:
-            static_table(rows, notes=("Why unknown",), key=f"{key}_costs_table")
+            static_table(rows, notes=("Why unknown",), download="cost per provider", provenance=provenance,
+                         key=f"{key}_costs_table")
         provenance_badge(provenance, key=f"{key}_costs_prov")
 
 
@@ -123,7 +126,8 @@ def mode_cost_table(costs: list[ModeCost], provenance, *, rates: ErrorRates | No
                  "Likely provider": item.pick.primary.provider if item.pick.primary else UNKNOWN,
                  **_cost_row(item.cost), "Why this provider": item.pick.reason} for item in costs]
         if rows:
-            static_table(rows, notes=("Why this provider", "Why unknown"), key=f"{key}_modes_table")
+            static_table(rows, notes=("Why this provider", "Why unknown"), download="cost per routing mode",
+                         provenance=provenance, key=f"{key}_modes_table")
         exacto = next((item.pick for item in costs if item.mode is RoutingMode.EXACTO), None)
         if rates is not None and exacto is not None and exacto.ranked:
             st.caption(md.escape_markdown_text(rates.note(exacto.ranked)))
@@ -165,7 +169,7 @@ def change_log_table(log: Sourced[list], *, key: str) -> None:
                      "What": row.field, "From": change_value_text(row.field, row.before),
                      "To": change_value_text(row.field, row.after),
                      "Source": row.source} for row in reversed(changes)]
-            static_table(rows, key=f"{key}_changes_table")
+            static_table(rows, download="price and spec changes", provenance=log, key=f"{key}_changes_table")
         else:
             st.caption("No change since recording began.")
         st.caption(f"{firsts} field value(s) were first recorded, not changes. A change is logged only when a "

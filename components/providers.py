@@ -166,7 +166,8 @@ def error_rates_summary(rates: ErrorRates, *, key: str) -> None:
                     f"{rates.why_none()} Error rates are never simulated and the bundled snapshot has none.",
                     icon=":material/block:")
         else:
-            static_table(summary_rows(rates), missing="no data", key=f"{key}_errors_table")
+            static_table(summary_rows(rates), missing="no data", download="error rates per provider",
+                         provenance=list(rates.series.values()), key=f"{key}_errors_table")
             st.caption(f"Latest day: {newest_day(rates)} (UTC), with the calls behind it; averages over the newest "
                        f"{AVERAGE_DAYS} days, weighted by calls where every day gives its count.")
             for sourced in rates.series.values():

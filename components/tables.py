@@ -67,8 +67,12 @@ def markdown_table(rows: Sequence[Mapping[str, object]], *, missing: str = "unkn
 
 
 def static_table(rows: Sequence[Mapping[str, object]], *, missing: str = "unknown", notes: Sequence[str] = (),
-                 key: str | None = None) -> None:
+                 download: str | None = None, provenance=None, key: str | None = None) -> None:
     """Draw ``rows`` (dicts sharing their keys) as a read-only table.
+
+    ``download`` (a file name, e.g. the table's title) adds a CSV button under it with every
+    column, ``provenance`` (a :class:`Provenance` or :class:`Sourced`) giving the file's source
+    and date columns (:func:`components.export.table_downloads`; the file is written on click).
 
     ``notes`` names columns of prose (a reason, an explanation). A sentence squeezed into a table
     column wraps one word per line, so each such column is listed under the table instead: one line
@@ -84,7 +88,12 @@ def static_table(rows: Sequence[Mapping[str, object]], *, missing: str = "unknow
                  for row in rows if row.get(column)]
         if lines:
             listed.append(f"{md.escape_markdown_text(column)}:  \n" + "  \n".join(lines))
+    full = rows
     rows = [{column: value for column, value in row.items() if column not in notes} for row in rows]
     st.markdown(markdown_table(rows, missing=missing))
     for text in listed:
         st.caption(text)
+    if download:
+        from .export import table_downloads
+
+        table_downloads(full, name=download, provenance=provenance, key=key or f"table_{download}")

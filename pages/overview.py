@@ -5,6 +5,7 @@ import streamlit as st
 from components import model_panels as panels
 from components.compare import lifecycle_notice
 from components.context import get_context, require_model
+from components.export import report_download
 from routerlens import benchmarks, catalog, compare, providers
 from routerlens.text import linked_model_ids
 
@@ -15,6 +16,7 @@ model = require_model(ctx, key="overview")
 m = model.value
 endpoints = providers.endpoints(service, ctx.model_id)
 panels.model_header(m, model.provenance, key="ov")
+report_download(service, model, key="ov")  # the figures, tables and charts below as one file, made on click
 lifecycle_notice(compare.lifecycle(service, m), key="ov")
 panels.spec_cards(m, model.provenance, image_note=catalog.image_price_disagreement(model, endpoints), key="ov")
 

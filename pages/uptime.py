@@ -15,13 +15,15 @@ panels.uptime_current(table, key="up")
 
 with st.container(border=True, key="up_daily_box"):
     st.subheader("Daily history")
-    panels.uptime_strip(uptime_daily(ctx.service, ctx.model_id, table=table), hourly=False, key="up_daily")
+    window_days = panels.window_choice(default="All", key="up")
+    panels.uptime_strip(uptime_daily(ctx.service, ctx.model_id, table=table), hourly=False, window_days=window_days,
+                        key="up_daily")
 
 with st.container(border=True, key="up_hourly_box"):
     st.subheader("Hourly, last 72 hours")
     labels = [row.label for row in table.rows]
     if labels:
-        choice = st.selectbox("Provider", labels, key="up_provider") or labels[0]
+        choice = st.selectbox("Provider", labels, key="up_provider", bind="query-params") or labels[0]
         row = table.rows[labels.index(choice)]
         panels.uptime_strip(uptime_hourly(ctx.service, ctx.model_id, table, row), hourly=True, key="up_hourly")
     else:

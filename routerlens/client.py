@@ -223,6 +223,11 @@ class OpenRouterClient:
         """What OpenRouter last did wrong while a request is being retried, if recently."""
         return self._health.trouble(self._origin)
 
+    def unreachable(self) -> str | None:
+        """Why OpenRouter is being left alone right now (it just failed to connect, or answered
+        429/5xx and was not cured by retrying), or ``None``."""
+        return self._health.check(self._origin)
+
     # -- requests ------------------------------------------------------------------------------
 
     def get_json(self, path: str, params: Mapping[str, Any] | None = None, *, site: bool = False,

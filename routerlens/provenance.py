@@ -113,6 +113,10 @@ class Sourced(Generic[T]):
     notice: str | None = None
     also: tuple[Provenance, ...] = ()
     """Further sources that supplied part of the value (a recording extending a live series)."""
+    fallback: bool = False
+    """A live fetch failed and this value (recorded or bundled) stands in for it; ``notice`` says
+    why. A page that already says once why live data is missing need not repeat it per section
+    (:meth:`routerlens.source_status.SourceStatus.covers`)."""
 
     @property
     def ok(self) -> bool:
@@ -122,7 +126,7 @@ class Sourced(Generic[T]):
         return replace(self, notice=notice)
 
     def map(self, fn) -> Sourced:
-        return Sourced(fn(self.value), self.provenance, self.notice, self.also)
+        return Sourced(fn(self.value), self.provenance, self.notice, self.also, self.fallback)
 
 
 def utcnow() -> dt.datetime:

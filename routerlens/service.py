@@ -37,7 +37,7 @@ import functools
 import threading
 import time
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
@@ -46,10 +46,11 @@ from .client import Fetched, OpenRouterClient, OpenRouterError
 from .config import DataMode, Settings
 from .ids import ModelRef
 from .parse import ParseError, parse_models
-from .provenance import Provenance, Sourced, utcnow
+from .provenance import Kind, Provenance, Sourced, utcnow
 from .routes import LiveRoute
 from .schema import Model
 from .snapshot import Bundled, SnapshotEntry, SnapshotSource
+from .source_status import SourceStatus
 
 T = TypeVar("T")
 
@@ -141,6 +142,9 @@ class _Miss:
     source: str
     reason: str
     needs_key: bool = False
+    failed: bool = False
+    """The request itself failed (no answer, an HTTP error), as opposed to an answer that does
+    not hold the figure: only such a miss is the page-wide "live is unavailable" story."""
 
 
 @dataclass
@@ -155,7 +159,8 @@ _PAGE_BUDGET = threading.local()
 
 
 @contextlib.contextmanager
-def page_budget(seconds: float | None, *, waiting: Callable[[str | None], None] | None = None):
+def page_budget(seconds: float | None, *, waiting: Callable[[str | None], None] | None = None,
+                landed: Callable[[str, str | None], None] | None = None):
     """Within this block (one page render, on this thread), live answers are waited for only
     until ``seconds`` from now, less the time kept for drawing (:func:`draw_allowance`); what is
     not live by then falls back (Auto) or says it ran out of time (Live). A fetch cut short goes
@@ -164,16 +169,20 @@ def page_budget(seconds: float | None, *, waiting: Callable[[str | None], None] 
     ``waiting(text)`` is told, on this thread, when an answer keeps the page waiting longer than
     :data:`WAIT_NOTICE_S` ("Waiting for OpenRouter: GET /api/v1/models… (it answered HTTP 503;
     retrying)"), and ``waiting(None)`` when the wait is over, so the page can say what it waits
-    for instead of showing a blank body."""
+    for instead of showing a blank body. ``landed(what, failure)`` is told, just before that
+    ``waiting(None)``, how the announced wait ended: ``what`` names the route and the figure in
+    words, ``failure`` is ``None`` when the answer came, else why not (so a page can list what
+    it fetched and with what outcome)."""
     previous = (getattr(_PAGE_BUDGET, "until", None), getattr(_PAGE_BUDGET, "seconds", None),
-                getattr(_PAGE_BUDGET, "waiting", None))
+                getattr(_PAGE_BUDGET, "waiting", None), getattr(_PAGE_BUDGET, "landed", None))
     _PAGE_BUDGET.until = None if seconds is None else time.monotonic() + seconds - draw_allowance(seconds)
     _PAGE_BUDGET.seconds = seconds
     _PAGE_BUDGET.waiting = waiting
+    _PAGE_BUDGET.landed = landed
     try:
         yield
     finally:
-        _PAGE_BUDGET.until, _PAGE_BUDGET.seconds, _PAGE_BUDGET.waiting = previous
+        _PAGE_BUDGET.until, _PAGE_BUDGET.seconds, _PAGE_BUDGET.waiting, _PAGE_BUDGET.landed = previous
 
 
 def draw_allowance(seconds: float) -> float:
@@ -190,6 +199,7 @@ def under_page_budget(fn: Callable[..., T]) -> Callable[..., T]:
 
     def run(*args, **kwargs):
         _PAGE_BUDGET.until, _PAGE_BUDGET.seconds, _PAGE_BUDGET.waiting = until, seconds, None
+        _PAGE_BUDGET.landed = None
         try:
             return fn(*args, **kwargs)
         finally:
@@ -258,7 +268,10 @@ class DataService:
             if isinstance(outcome, Sourced):
                 if source == LIVE and self.mode is DataMode.AUTO:
                     outcome = self._extended(want, outcome)
-                return outcome if outcome.notice else outcome.with_notice(self._fallback_notice(want, source, misses))
+                if outcome.notice:
+                    return outcome
+                fallback = source in (RECORDED, SNAPSHOT) and any(m.source == LIVE and m.failed for m in misses)
+                return replace(outcome.with_notice(self._fallback_notice(want, source, misses)), fallback=fallback)
             if outcome is not None:
                 misses.append(outcome)
         return Sourced(want.default, Provenance.nothing(_short_reason(misses)), notice=self._nothing_notice(want, misses))
@@ -290,12 +303,12 @@ class DataService:
             if route.needs_key and not self.settings.has_key:
                 misses.append(_Miss(LIVE, "it needs an OpenRouter API key", needs_key=True))
                 continue
-            result = self.live_get(route)
+            result = self.live_get(route, what=want.what)
             if isinstance(result, OpenRouterError):
                 if want.absent_on_404 and result.status == 404:
                     return Sourced(want.default, Provenance.live(route.label()),
                                    notice=f"OpenRouter has no {want.what} (HTTP 404).")
-                misses.append(_Miss(LIVE, self._reason(route, result)))
+                misses.append(_Miss(LIVE, self._reason(route, result), failed=True))
                 continue
             try:
                 value = self._read(("live", route), result, want)
@@ -311,7 +324,9 @@ class DataService:
             return Sourced(value, Provenance.live(_live_label(route, result.url), fetched_at=result.fetched_at,
                                                   url=result.url))
         keyless = [m for m in misses if not m.needs_key]
-        return _Miss(LIVE, "; ".join(m.reason for m in keyless)) if keyless else misses[0]
+        if not keyless:
+            return misses[0]
+        return _Miss(LIVE, "; ".join(m.reason for m in keyless), failed=all(m.failed for m in keyless))
 
     def _reason(self, route: LiveRoute, error: OpenRouterError) -> str:
         """Why a live route failed, with the fix when it is the key's fault."""
@@ -509,8 +524,9 @@ class DataService:
         until = getattr(_PAGE_BUDGET, "until", None)
         return None if until is None else until - time.monotonic()
 
-    def live_get(self, route: LiveRoute) -> Fetched | OpenRouterError:
-        """One live route, from the cache when fresh. Never raises."""
+    def live_get(self, route: LiveRoute, *, what: str | None = None) -> Fetched | OpenRouterError:
+        """One live route, from the cache when fresh. Never raises. ``what`` names the figure in
+        words for the page's "waiting for" line ("per-provider stats for …")."""
         cached = self._cache_get(("live", route))
         if cached is not None:
             return cached
@@ -537,18 +553,36 @@ class DataService:
             try:
                 return future.result(timeout=WAIT_NOTICE_S)
             except concurrent.futures.TimeoutError:
-                trouble = self.client.trouble() if self.client is not None else None
-                waiting(f"Waiting for OpenRouter: {route.label()}…" + (f" ({trouble})" if trouble else ""))
-                try:
-                    return future.result(timeout=limit - WAIT_NOTICE_S)
-                finally:
-                    waiting(None)
+                return self._announced_wait(route, future, limit, waiting, what,
+                                            by_budget=left is not None and left < bound)
         except concurrent.futures.TimeoutError:
             if left is not None and left < bound:
                 return self._out_of_budget()  # not cached: the fetch goes on and lands in the cache
             result = OpenRouterError("the server did not answer in time", kind="timeout")
             self._cache_put(("live", route), result, self.error_ttl)
             return result
+
+    def _announced_wait(self, route: LiveRoute, future: concurrent.futures.Future, limit: float,
+                        waiting: Callable[[str | None], None], what: str | None, *,
+                        by_budget: bool) -> Fetched | OpenRouterError:
+        """The rest of a wait the page is told about: what it waits for, then how it ended."""
+        trouble = self.client.trouble() if self.client is not None else None
+        label = route.label() + (f" ({what})" if what else "")
+        waiting(f"Waiting for OpenRouter: {label}…" + (f" ({trouble})" if trouble else ""))
+        landed = getattr(_PAGE_BUDGET, "landed", None)
+        failure: str | None = "the wait was cut short"
+        try:
+            result = future.result(timeout=limit - WAIT_NOTICE_S)
+            failure = self._reason(route, result) if isinstance(result, OpenRouterError) else None
+            return result
+        except concurrent.futures.TimeoutError:
+            failure = (f"{self._out_of_budget().message}; it goes on and lands for the next view" if by_budget
+                       else "the server did not answer in time")
+            raise
+        finally:
+            if landed is not None:
+                landed(label, failure)
+            waiting(None)
 
     def _out_of_budget(self) -> OpenRouterError:
         seconds = getattr(_PAGE_BUDGET, "seconds", None) or 0
@@ -595,15 +629,22 @@ class DataService:
                 continue
             threading.Thread(target=self.live_get, args=(route,), name="routerlens-warm", daemon=True).start()
 
-    def prefetch(self, wanted: list[LiveRoute]) -> dict[LiveRoute, Fetched | OpenRouterError]:
-        """Fetch every route that is not cached yet, concurrently; then serve all from cache."""
+    def prefetch(self, wanted: list[LiveRoute], *,
+                 progress: Callable[[LiveRoute, Fetched | OpenRouterError], None] | None = None,
+                 ) -> dict[LiveRoute, Fetched | OpenRouterError]:
+        """Fetch every route that is not cached yet, concurrently; then serve all from cache.
+        ``progress(route, result)`` is told on the calling thread as each fetch lands (a page
+        lists them while the others are still on their way)."""
         wanted = [r for r in dict.fromkeys(wanted) if not (r.needs_key and not self.settings.has_key)]
         missing = [r for r in wanted if self._cache_get(("live", r)) is None]
         if missing and self.can_send:
             # One thread per route (up to the client's 16 connections): a cold refresh of every
             # route then takes about as long as the slowest one (bench/run.py measures it).
             with concurrent.futures.ThreadPoolExecutor(max_workers=min(16, len(missing))) as pool:
-                list(pool.map(self.live_get, missing))
+                futures = {pool.submit(self.live_get, route): route for route in missing}
+                for future in concurrent.futures.as_completed(futures):
+                    if progress is not None:
+                        progress(futures[future], future.result())
         return {route: self.live_get(route) for route in wanted}
 
     # -- the model list and the model (everything else keys on them) -----------------------------
@@ -635,10 +676,35 @@ class DataService:
                 if entry is not None else None
         return routes.permaslug_of(ref, model.canonical_slug if model else None)
 
-    def refresh_all(self, model_id: str | ModelRef) -> dict[LiveRoute, Fetched | OpenRouterError]:
-        """Cold refresh: drop the cache and fetch every live route the pages use, concurrently."""
+    def refresh_all(self, model_id: str | ModelRef | None, *,
+                    progress: Callable[[LiveRoute, Fetched | OpenRouterError], None] | None = None,
+                    ) -> dict[LiveRoute, Fetched | OpenRouterError]:
+        """Cold refresh: drop the cache and fetch every live route the pages use, concurrently
+        (only the model list when there is no valid model id). ``progress`` as in :meth:`prefetch`."""
         self.clear_cache()
-        return self.prefetch(self.live_routes(model_id))
+        return self.prefetch(self.live_routes(model_id) if model_id else [routes.models()], progress=progress)
+
+    def failure_reason(self, route: LiveRoute, result: Fetched | OpenRouterError) -> str | None:
+        """Why a live answer is a failure, in the words the notices use (``None`` for an answer)."""
+        return self._reason(route, result) if isinstance(result, OpenRouterError) else None
+
+    def status(self) -> SourceStatus:
+        """Which source this render is on as a whole, and why: said once per page, so that a
+        section need only speak when it differs (:meth:`SourceStatus.covers`)."""
+        listing = self.models()
+        snapshot = self.snapshot.lookup("/api/v1/models")
+        snapshot_as_of = snapshot.provenance.as_of if snapshot is not None else None
+        if not self.can_send:
+            return SourceStatus.offline(snapshot_as_of, recording=self.recording is not None)
+        route = routes.models()
+        failure = self.failure_reason(route, self.live_get(route)) or self.client.unreachable()
+        if failure is None and listing.provenance.kind is not Kind.LIVE:
+            failure = "its model list could not be used"
+        falls_back = SNAPSHOT in self.order[self.mode]
+        if failure is None:
+            return SourceStatus.live(self.settings.base_url, falls_back=falls_back)
+        return SourceStatus.unavailable(self.settings.base_url, failure, falls_back=falls_back,
+                                        snapshot_as_of=snapshot_as_of)
 
     def live_routes(self, model_id: str | ModelRef) -> list[LiveRoute]:
         """Every live route the dashboard reads for one model (:func:`routes.plan`)."""

@@ -300,6 +300,16 @@ def moving_average(values: Sequence[float | None], window: int = 7) -> list[floa
     return out
 
 
+def recent_days(days: Sequence, window_days: int | None) -> list:
+    """The items (with a ``date``) of the last ``window_days`` calendar days up to the newest one
+    (``None`` = all): a 7-day window holds 7 days, not 8."""
+    days = list(days)
+    if not window_days or not days:
+        return days
+    start = max(d.date for d in days) - dt.timedelta(days=window_days - 1)
+    return [d for d in days if d.date >= start]
+
+
 def summarize(days: Sequence[ActivityDay]) -> ActivitySummary:
     """Totals for the window; a component is ``None`` (unknown) unless every day reports it."""
     def total_of(values: list[int | None]) -> int | None:

@@ -87,7 +87,8 @@ def test_overview_falls_back_to_snapshot_when_server_stops(live_env):
     assert not at.exception
     text = page_text(at)
     assert _metrics(at)["Input price"] == "$0.15/M"
-    assert "showing the bundled snapshot" in text
+    # Said once, at the top of the page, with why; the sections only carry their Snapshot badges.
+    assert [w.value for w in at.warning if "On the bundled snapshot" in w.value][0].count("Live OpenRouter") == 1
     assert "Snapshot · as of" in text
 
 
