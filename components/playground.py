@@ -267,10 +267,12 @@ def _toolbar(turns: list[Turn], spec: RequestSpec, *, key: str) -> None:
         st.button("Retry last turn", key=f"{key}_retry_btn", icon=":material/replay:",
                   disabled=not any(t.role == "user" for t in turns), on_click=_ask_retry,
                   help="Send your last message again (its previous answer is replaced).")
-        st.download_button("Export Markdown", conversation_markdown(turns, spec), file_name="playground.md",
+        # Files made on click (a callable): a file made on every run of this fragment is replaced by
+        # the next run, and a browser still pointing at the old one gets a 404 (seen under load).
+        st.download_button("Export Markdown", lambda: conversation_markdown(turns, spec), file_name="playground.md",
                            mime="text/markdown", key=f"{key}_export_md", icon=":material/download:",
                            disabled=not turns)
-        st.download_button("Export JSON", conversation_json(turns, spec), file_name="playground.json",
+        st.download_button("Export JSON", lambda: conversation_json(turns, spec), file_name="playground.json",
                            mime="application/json", key=f"{key}_export_json", icon=":material/data_object:",
                            disabled=not turns)
 

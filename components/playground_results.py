@@ -104,7 +104,7 @@ def measurement_log(rows: list[dict], *, key: str) -> None:
     st.markdown("**Every request this session**")
     st.dataframe(df, hide_index=True, key=f"{key}_log_df")
     with st.container(horizontal=True, key=f"{key}_log_actions", vertical_alignment="center"):
-        st.download_button("Download CSV", log_csv(rows), file_name="routerlens_playground_measurements.csv",
+        st.download_button("Download CSV", lambda: log_csv(rows), file_name="routerlens_playground_measurements.csv",
                            mime="text/csv", key=f"{key}_csv", icon=":material/download:")
         provenance_badge(Provenance(Kind.LIVE, f"measured by this app on {CHAT_ROUTE}", rows[-1]["Time (UTC)"]),
                          key=f"{key}_log_prov")

@@ -15,6 +15,7 @@ from routerlens.provenance import Sourced
 
 from .badges import provenance_badge, sourced_badges, sourced_notice
 from .charts import CHART_HEIGHT, PALETTE
+from .export import chart_downloads
 from .pricing import change_value_text
 
 SIDES = {"Input": "input", "Output": "output"}
