@@ -23,7 +23,7 @@ PART_COLORS = {"Prompt": PALETTE[0], "Prompt (cached)": PALETTE[5], "Completion"
 def volume_figures_panel(figures: Sourced[list[VolumeFigure]], *, key: str) -> None:
     """The real totals from OpenRouter's rankings, with their rank that period."""
     with st.container(border=True, key=f"{key}_volume"):
-        st.subheader("Token volume on OpenRouter (real totals)")
+        st.header("Token volume on OpenRouter (real totals)")
         sourced_notice(figures, key=f"{key}_volume_notice")
         if not figures.value:
             if not figures.notice:
@@ -96,7 +96,7 @@ def requests_chart(days: list[ActivityDay], *, title: str) -> alt.Chart:
 def daily_activity_panel(days: Sourced[list[ActivityDay]], *, key: str) -> None:
     """Totals for the window, the stacked daily tokens chart and requests per day."""
     with st.container(border=True, key=f"{key}_daily"):
-        st.subheader("Tokens and requests per day")
+        st.header("Tokens and requests per day")
         simulated = days.provenance.is_simulated
         if simulated:
             simulated_banner(what="this daily series", key=f"{key}_daily_sim")
@@ -140,7 +140,7 @@ def daily_activity_panel(days: Sourced[list[ActivityDay]], *, key: str) -> None:
 def traffic_share_panel(share: Sourced[list[ShareDay]], *, key: str) -> None:
     """This model's share of all OpenRouter tokens per day (top-50 dataset)."""
     with st.container(border=True, key=f"{key}_share"):
-        st.subheader("Share of all OpenRouter traffic")
+        st.header("Share of all OpenRouter traffic")
         sourced_notice(share, key=f"{key}_share_notice")
         if share.value:
             known = [d for d in share.value if d.share is not None]

@@ -18,7 +18,7 @@ from .charts import PALETTE
 def launch_evals_panel(scores: Sourced[list[tuple[BenchmarkInfo, float]]], *, key: str) -> None:
     """OpenAI's published launch-day scores, one card each, with what each one measures."""
     with st.container(border=True, key=f"{key}_launch"):
-        st.subheader("OpenAI launch evaluations")
+        st.header("OpenAI launch evaluations")
         sourced_notice(scores, key=f"{key}_launch_notice")
         if not scores.value:
             st.caption("not rated: no published launch evaluations for this model in the data.")
@@ -77,7 +77,7 @@ def indices_panel(placements: Sourced[list[Placement]], table: Sourced[ScoreTabl
                   name: str, key: str) -> None:
     """Artificial Analysis indices: cards, then the model placed among every rated model."""
     with st.container(border=True, key=f"{key}_aa"):
-        st.subheader("Artificial Analysis indices, with rank percentiles")
+        st.header("Artificial Analysis indices, with rank percentiles")
         sourced_notice(table, key=f"{key}_aa_notice")
         if not table.ok:
             provenance_badge(table.provenance, key=f"{key}_aa_prov")

@@ -103,7 +103,7 @@ def comparison_table(columns: Sequence[cmp.Column], rows: Sequence[cmp.Row], sco
     """One column per model, ★ on the best value of each row (the Best column says whether lower
     or higher is best), then each column's sources and dates, and a CSV of the table."""
     with st.container(border=True, key=f"{key}_table"):
-        st.subheader("Side by side")
+        st.header("Side by side")
         records = cmp.table_records(rows, columns)
         static_table(records, key=f"{key}_table_md")
         st.caption(f"{cmp.STAR} = best in its row among these models: the lowest price; the highest context, max "
@@ -142,7 +142,7 @@ def price_chart(data: cmp.ChartData, current_name: str, *, scores: Sourced[Score
     """Every rated model: blended price (log) against the chosen index; this model highlighted, the
     compared ones labelled, the better-and-cheaper region shaded."""
     with st.container(border=True, key=f"{key}_chart_box"):
-        st.subheader(f"Price versus {data.label}")
+        st.header(f"Price versus {data.label}")
         if not data.points:
             st.info(f"No model in the list has both a {data.label} score and a price.", icon=":material/info:")
             provenance_badge(scores.provenance, key=f"{key}_chart_prov")
@@ -211,7 +211,7 @@ def speed_price_slot(*, key: str):
     last (:func:`speed_price_chart`), so reading every compared model's provider stats never holds
     up the table, the index chart or the suggestions."""
     with st.container(border=True, key=f"{key}_speed_box"):
-        st.subheader("Providers: speed versus price")
+        st.header("Providers: speed versus price")
         slot = st.empty()
         slot.caption("Reading each compared model's per-provider figures…")
     return slot
@@ -289,7 +289,7 @@ def suggestions_panel(newer: tuple[list[cmp.Suggestion], str | None], better: tu
     a button that adds it to the comparison (and to the URL). ``key`` is the picker's key too."""
     label = AA_INDICES[index].label
     with st.container(border=True, key=f"{key}_suggest"):
-        st.subheader("Suggested alternatives")
+        st.header("Suggested alternatives")
         st.caption(escape_markdown_text(
             f"Computed from the model list for {current_name}, never hand-picked. Deltas are against "
             f"{current_name}. {cmp.LEFT_OUT}"))

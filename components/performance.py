@@ -138,7 +138,7 @@ def metric_panel(series: Sourced[list[SeriesPoint]], table: ProviderTable, *, me
     info = METRICS[metric]
     simulated = series.provenance.is_simulated
     with st.container(border=True, key=f"{key}_panel"):
-        st.subheader(info.label)
+        st.header(info.label)
         st.caption(tail_text(metric, percentile))
         if simulated:
             simulated_banner(what=f"this daily {info.label.lower()} chart", key=f"{key}_sim")
@@ -182,7 +182,7 @@ def uptime_current(table: ProviderTable, *, key: str) -> None:
         "Average uptime % (orchid, window undocumented)": fmt.fixed(row.summary.average_uptime if row.summary else None, 4),
     } for row in table.rows]
     with st.container(border=True, key=f"{key}_now"):
-        st.subheader("Uptime now")
+        st.header("Uptime now")
         st.caption("Uptime = successful requests / (successful + failed), rate-limited requests excluded. "
                    "“unknown” means the source gives no figure (too little traffic, or not captured).")
         sourced_notice(table.endpoints, key=f"{key}_now_notice")
@@ -310,7 +310,7 @@ def error_rate_panel(rates: ErrorRates, *, window_days: int | None, key: str) ->
     the sample size, each rate with its own source badge. With no data it says so: nothing here
     is ever simulated."""
     with st.container(border=True, key=f"{key}_panel"):
-        st.subheader("Tool-call and structured-output error rates")
+        st.header("Tool-call and structured-output error rates")
         st.caption("What OpenRouter's Exacto mode optimises: how often a provider's tool calls and structured "
                    "outputs come back broken. " + WINDOW_TEXT + " " + SAMPLE_TEXT.format(thin=THIN_SAMPLE_COUNT))
         if not rates.available:

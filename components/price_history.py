@@ -80,7 +80,7 @@ def price_history_panel(history: dict[str, Sourced[list[SeriesPoint]]], log: Sou
     """The effective and list price over time for the chosen side (input/output), with change
     markers. Drawn only from real figures: live today, recorded before; never simulated."""
     with st.container(border=True, key=f"{key}_history"):
-        st.subheader("Price over time")
+        st.header("Price over time")
         label = st.segmented_control("Price", list(SIDES), default="Input", key=f"{key}_history_side") or "Input"
         side = SIDES[label]
         series = history[side]

@@ -14,11 +14,11 @@ table = provider_table(ctx.service, ctx.model_id)
 panels.uptime_current(table, key="up")
 
 with st.container(border=True, key="up_daily_box"):
-    st.subheader("Daily history")
+    st.header("Daily history")
     panels.uptime_strip(uptime_daily(ctx.service, ctx.model_id, table=table), hourly=False, key="up_daily")
 
 with st.container(border=True, key="up_hourly_box"):
-    st.subheader("Hourly, last 72 hours")
+    st.header("Hourly, last 72 hours")
     labels = [row.label for row in table.rows]
     if labels:
         choice = st.selectbox("Provider", labels, key="up_provider") or labels[0]
