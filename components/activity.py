@@ -12,7 +12,7 @@ from routerlens.usage import ActivityDay, ShareDay, VolumeFigure, moving_average
 
 from .badges import provenance_badge, simulated_banner, source_caption, sourced_badges, sourced_notice
 from .cards import card_grid
-from .charts import CHART_HEIGHT, PALETTE, line_chart
+from .charts import CHART_HEIGHT, NEUTRAL, PALETTE, date_span, finish, line_chart
 
 # d3's SI format says "G" for 10^9; token counts are spoken of in billions ("B").
 BILLIONS_AXIS = alt.Axis(labelExpr="replace(format(datum.value, '~s'), 'G', 'B')")
@@ -74,10 +74,12 @@ def tokens_chart(days: list[ActivityDay], *, title: str) -> alt.Chart:
     # Unknown averages stay in the frame as nulls, so the line breaks at a missing day.
     avg = pd.DataFrame({"Date": [pd.Timestamp(d.date) for d in days],
                         "7-day average": moving_average([d.total for d in days])})
-    line = alt.Chart(avg).mark_line(color="black", strokeDash=[5, 3]).encode(
+    line = alt.Chart(avg).mark_line(color=NEUTRAL, strokeDash=[5, 3]).encode(
         x="Date:T", y="7-day average:Q",
         tooltip=[alt.Tooltip("Date:T"), alt.Tooltip("7-day average:Q", format=",.0f")])
-    return (bars + line).properties(title=title, height=CHART_HEIGHT)
+    description = (f"Stacked bar chart: tokens per day, {date_span(avg['Date'])}, split into {', '.join(parts)}; "
+                   "a dashed line is the 7-day average of the total.")
+    return finish((bars + line).properties(title=title, height=CHART_HEIGHT), description=description)
 
 
 def requests_chart(days: list[ActivityDay], *, title: str) -> alt.Chart:
@@ -88,9 +90,10 @@ def requests_chart(days: list[ActivityDay], *, title: str) -> alt.Chart:
     bars = alt.Chart(df).mark_bar(color=PALETTE[2]).encode(
         x=alt.X("Date:T", title=None), y=alt.Y("Requests:Q", title="Requests per day", axis=BILLIONS_AXIS),
         tooltip=[alt.Tooltip("Date:T"), alt.Tooltip("Requests:Q", format=",")])
-    line = alt.Chart(df).mark_line(color="black", strokeDash=[5, 3]).encode(
+    line = alt.Chart(df).mark_line(color=NEUTRAL, strokeDash=[5, 3]).encode(
         x="Date:T", y="7-day average:Q", tooltip=[alt.Tooltip("7-day average:Q", format=",.0f")])
-    return (bars + line).properties(title=title, height=CHART_HEIGHT)
+    description = f"Bar chart: requests per day, {date_span(df['Date'])}; a dashed line is the 7-day average."
+    return finish((bars + line).properties(title=title, height=CHART_HEIGHT), description=description)
 
 
 def daily_activity_panel(days: Sourced[list[ActivityDay]], *, key: str) -> None:
