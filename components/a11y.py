@@ -16,6 +16,9 @@ why (docs/accessibility.md has the axe-core figures):
 * Captions: Streamlit fades a caption with ``opacity: 0.6``, which fades its links and inline code
   too (links 3.2:1, code 2.7:1). The caption's text colour is faded instead (the same 60 %, so plain
   caption text looks as before, 4.8:1) and its links and code keep their full colours.
+* Text on the primary colour: Streamlit writes white on primary buttons and multiselect chips
+  (``[data-tag]``). On the dark theme the primary colour is light (it must read as text on the dark
+  background), so white on it is 2.2:1; there the text is the dark background colour (7.6:1).
 * Links in the sidebar's page menu and focused tables get a visible focus outline in the text
   colour (Streamlit's menu links only tint their background when focused).
 """
@@ -42,6 +45,9 @@ TOKEN_COLOURS: dict[str, tuple[str, str]] = {
     ".token.important, .token.deleted.line, .token.deleted.prefix": ("#B91C1C", "#FCA5A5"),
 }
 
+ON_PRIMARY = ("#FFFFFF", "#0F1117")
+"""Text on the primary colour (light, dark): tests/test_theme_contrast.py checks both."""
+
 
 def _token_css() -> str:
     rules = []
@@ -56,6 +62,8 @@ PAGE_CSS = (
     "[data-testid='stMarkdownContainer'] table:focus-visible,"
     f"[data-testid='stSidebarNav'] a:focus-visible{{outline:2px solid currentColor;outline-offset:-2px}}"
     "[data-testid='stCaptionContainer']{opacity:1;color:color-mix(in srgb,currentColor 60%,transparent)}"
+    "[data-testid='stBaseButton-primary'],[data-tag],[data-tag] *"
+    f"{{color:light-dark({ON_PRIMARY[0]},{ON_PRIMARY[1]}) !important}}"
     f".st-key-{SUPPORT_KEY}{{display:none}}"
     + _token_css()
 )
