@@ -145,8 +145,13 @@ def report(nodes: list[dict]) -> str:
 FOCUSED_JS = """() => {
   const e = document.activeElement;
   if (!e || e === document.body) return null;
+  const text = () => {  // the visible text, without Material icon names (ligatures such as "replay")
+    const copy = e.cloneNode(true);
+    copy.querySelectorAll('[data-testid=stIconMaterial]').forEach(i => i.remove());
+    return copy.textContent;
+  };
   const label = e.getAttribute('aria-label') || (e.labels && e.labels[0] && e.labels[0].innerText)
-    || e.innerText || e.getAttribute('placeholder') || '';
+    || text() || e.getAttribute('placeholder') || '';
   const holder = e.closest('[data-testid]');
   return {tag: e.tagName.toLowerCase(), role: e.getAttribute('role') || '', testid: holder ? holder.dataset.testid : '',
           label: label.replace(/\\s+/g, ' ').trim().slice(0, 80),
@@ -181,16 +186,23 @@ def label_has(text: str):
     return lambda stop: text in stop["label"]
 
 
+# The focused element's box, and its field's where the field draws the focus ring (Streamlit's
+# inputs and the chat input colour their frame, not the <input> or <textarea> itself).
 FOCUS_BOX_JS = """() => {
-  const r = document.activeElement.getBoundingClientRect();
-  return {x: Math.max(0, r.x - 6), y: Math.max(0, r.y - 6), width: r.width + 12, height: r.height + 12};
+  const e = document.activeElement;
+  const frame = e.closest('[data-testid=stChatInput], [data-baseweb=input], [data-baseweb=select], '
+                          + '[data-baseweb=textarea], [data-baseweb=base-input]') || e;
+  const a = e.getBoundingClientRect(), b = frame.getBoundingClientRect();
+  const x = Math.max(0, Math.min(a.x, b.x) - 6), y = Math.max(0, Math.min(a.y, b.y) - 6);
+  const right = Math.max(a.right, b.right) + 6, bottom = Math.max(a.bottom, b.bottom) + 6;
+  return {x, y, width: right - x, height: bottom - y};
 }"""
 
 
 def focus_is_visible(page) -> bool:
     """Does the focused element look different from the same element unfocused? A screenshot of
-    its box (and a 6 px margin for outlines and rings) with focus, then after blur(); focus comes
-    back by script, which keeps the keyboard's focus-visible state in Chromium."""
+    its box (with its field's frame and a 6 px margin for outlines and rings) with focus, then after
+    blur(); focus comes back by script, which keeps the keyboard's focus-visible state in Chromium."""
     box = page.evaluate(FOCUS_BOX_JS)
     if box["width"] <= 12 or box["height"] <= 12:
         return False
