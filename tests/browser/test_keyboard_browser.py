@@ -16,7 +16,9 @@ import pytest
 from PIL import Image
 
 from tests.browser.a11y import VIEWPORT, focus_is_visible, focused, label_is, tab_until
-from tests.browser.harness import PageWatch, StreamlitServer, app_env, registered_pages, reset_render_signal, wait_rendered
+from tests.browser.harness import (
+    PageWatch, StreamlitServer, app_env, registered_pages, reset_render_signal, wait_rendered,
+)
 from tests.fake_chat import CHAT
 
 PAGES = registered_pages()
