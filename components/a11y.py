@@ -18,7 +18,7 @@ why (docs/accessibility.md has the axe-core figures):
   caption text looks as before, 4.8:1) and its links and code keep their full colours.
 * Text on the primary colour: Streamlit writes white on primary buttons and multiselect chips
   (``[data-tag]``). On the dark theme the primary colour is light (it must read as text on the dark
-  background), so white on it is 2.2:1; there the text is the dark background colour (7.6:1).
+  background), so white on it is 2.2:1; there the text is the dark background colour (8.6:1).
 * Links in the sidebar's page menu and focused tables get a visible focus outline in the text
   colour (Streamlit's menu links only tint their background when focused).
 """
