@@ -4,7 +4,9 @@ import streamlit as st
 
 st.set_page_config(page_title="RouterLens", page_icon="🔭", layout="wide")
 
+from components.a11y import page_support  # noqa: E402
 from components.context import page_budget_seconds, render_sidebar, waiting_notice  # noqa: E402
+from components.navigation import navigation  # noqa: E402
 from routerlens.service import page_budget  # noqa: E402
 from routerlens.tcp import enable_nodelay_once  # noqa: E402
 
@@ -12,10 +14,9 @@ from routerlens.tcp import enable_nodelay_once  # noqa: E402
 # and every burst of websocket messages would wait ~40 ms for a delayed ACK. Once per process.
 enable_nodelay_once(st.get_option("server.port"))
 
-# Markdown tables (components/tables.py) scroll sideways inside their column instead of spilling
-# over the next one. Style-only HTML lands in Streamlit's event container: it takes no space.
-st.html("<style>[data-testid='stMarkdownContainer'] table{display:block;overflow-x:auto;max-width:100%}"
-        "[data-testid='stMarkdownContainer'] th{white-space:nowrap}</style>")
+# The app's only CSS and its one script (tables that scroll stay keyboard-reachable, code colours
+# that meet 4.5:1 in both themes, visible focus): components/a11y.py says why.
+page_support()
 
 PAGES = {
     "Model page": [
@@ -37,7 +38,9 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES)
+# One flat list, the section names drawn by CSS: Streamlit's sectioned menu puts its list items
+# outside their list (axe: list, listitem). components/navigation.py says why.
+page = navigation(PAGES)
 # One wall-clock budget for the whole render (ROUTERLENS_PAGE_BUDGET): a struggling OpenRouter
 # costs each page at most that long; what is not live by then falls back and says why. While it
 # waits, the top of the page says for what.

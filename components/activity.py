@@ -12,7 +12,7 @@ from routerlens.usage import ActivityDay, ShareDay, VolumeFigure, moving_average
 
 from .badges import provenance_badge, simulated_banner, source_caption, sourced_badges, sourced_notice
 from .cards import card_grid
-from .charts import CHART_HEIGHT, PALETTE, line_chart
+from .charts import CHART_HEIGHT, NEUTRAL, PALETTE, date_span, finish, line_chart
 from .export import chart_downloads
 
 # d3's SI format says "G" for 10^9; token counts are spoken of in billions ("B").
@@ -24,7 +24,7 @@ PART_COLORS = {"Prompt": PALETTE[0], "Prompt (cached)": PALETTE[5], "Completion"
 def volume_figures_panel(figures: Sourced[list[VolumeFigure]], *, key: str) -> None:
     """The real totals from OpenRouter's rankings, with their rank that period."""
     with st.container(border=True, key=f"{key}_volume"):
-        st.subheader("Token volume on OpenRouter (real totals)")
+        st.header("Token volume on OpenRouter (real totals)")
         sourced_notice(figures, key=f"{key}_volume_notice")
         if not figures.value:
             if not figures.notice:
@@ -77,10 +77,12 @@ def tokens_chart(days: list[ActivityDay], *, title: str, window_days: int | None
     # Unknown averages stay in the frame as nulls, so the line breaks at a missing day.
     avg = pd.DataFrame({"Date": [pd.Timestamp(d.date) for d in days],
                         "7-day average": moving_average([d.total for d in days])}).iloc[len(days) - len(shown):]
-    line = alt.Chart(avg).mark_line(color="black", strokeDash=[5, 3]).encode(
+    line = alt.Chart(avg).mark_line(color=NEUTRAL, strokeDash=[5, 3]).encode(
         x="Date:T", y="7-day average:Q",
         tooltip=[alt.Tooltip("Date:T"), alt.Tooltip("7-day average:Q", format=",.0f")])
-    return (bars + line).properties(title=title, height=CHART_HEIGHT)
+    description = (f"Stacked bar chart: tokens per day, {date_span(avg['Date'])}, split into {', '.join(parts)}; "
+                   "a dashed line is the 7-day average of the total.")
+    return finish((bars + line).properties(title=title, height=CHART_HEIGHT), description=description)
 
 
 def daily_frame(days: list[ActivityDay], *, window_days: int | None = None) -> pd.DataFrame:
@@ -110,16 +112,17 @@ def requests_chart(days: list[ActivityDay], *, title: str, window_days: int | No
     bars = alt.Chart(df).mark_bar(color=PALETTE[2]).encode(
         x=alt.X("Date:T", title=None), y=alt.Y("Requests:Q", title="Requests per day", axis=BILLIONS_AXIS),
         tooltip=[alt.Tooltip("Date:T"), alt.Tooltip("Requests:Q", format=",")])
-    line = alt.Chart(df).mark_line(color="black", strokeDash=[5, 3]).encode(
+    line = alt.Chart(df).mark_line(color=NEUTRAL, strokeDash=[5, 3]).encode(
         x="Date:T", y="7-day average:Q", tooltip=[alt.Tooltip("7-day average:Q", format=",.0f")])
-    return (bars + line).properties(title=title, height=CHART_HEIGHT)
+    description = f"Bar chart: requests per day, {date_span(df['Date'])}; a dashed line is the 7-day average."
+    return finish((bars + line).properties(title=title, height=CHART_HEIGHT), description=description)
 
 
 def daily_activity_panel(days: Sourced[list[ActivityDay]], *, window_days: int | None = None, key: str) -> None:
     """Totals for the window (the last ``window_days`` days; ``None`` = all), the stacked daily
     tokens chart and requests per day."""
     with st.container(border=True, key=f"{key}_daily"):
-        st.subheader("Tokens and requests per day")
+        st.header("Tokens and requests per day")
         simulated = days.provenance.is_simulated
         if simulated:
             simulated_banner(what="this daily series", key=f"{key}_daily_sim")
@@ -168,7 +171,7 @@ def traffic_share_panel(share: Sourced[list[ShareDay]], *, window_days: int | No
     """This model's share of all OpenRouter tokens per day (top-50 dataset), for the last
     ``window_days`` days (``None`` = all)."""
     with st.container(border=True, key=f"{key}_share"):
-        st.subheader("Share of all OpenRouter traffic")
+        st.header("Share of all OpenRouter traffic")
         sourced_notice(share, key=f"{key}_share_notice")
         days = recent_days(share.value, window_days)
         if days:

@@ -46,7 +46,7 @@ def top_apps_panel(apps: Sourced[list[TopApp]], *, title: str, key: str, expande
     box = st.container(border=True, key=f"{key}_box") if expanded else st.expander(title, key=f"{key}_exp")
     with box:
         if expanded:
-            st.subheader(title)
+            st.header(title)
         sourced_notice(apps, key=f"{key}_notice")
         if apps.value:
             static_table(apps_rows(apps.value), download=title, provenance=apps, key=f"{key}_table")

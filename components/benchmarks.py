@@ -12,14 +12,14 @@ from routerlens.text import escape_markdown_text
 
 from .badges import provenance_badge, source_caption, sourced_notice
 from .cards import card_grid
-from .charts import PALETTE
+from .charts import PALETTE, TEXT, finish
 from .export import chart_downloads, table_downloads
 
 
 def launch_evals_panel(scores: Sourced[list[tuple[BenchmarkInfo, float]]], *, key: str) -> None:
     """OpenAI's published launch-day scores, one card each, with what each one measures."""
     with st.container(border=True, key=f"{key}_launch"):
-        st.subheader("OpenAI launch evaluations")
+        st.header("OpenAI launch evaluations")
         sourced_notice(scores, key=f"{key}_launch_notice")
         if not scores.value:
             st.caption("not rated: no published launch evaluations for this model in the data.")
@@ -81,15 +81,23 @@ def strip_chart(table: ScoreTable, identity: str, *, name: str) -> alt.Chart | N
     mine = base.transform_filter(alt.datum.Which != "Other models").mark_point(
         filled=True, size=260, color=PALETTE[3], opacity=1)
     labels = base.transform_filter(alt.datum.Which != "Other models").mark_text(
-        dy=-18, fontWeight="bold", color=PALETTE[3]).encode(text=alt.Text("Score:Q", format=".1f"))
-    return (others + mine + labels).properties(height=60 * len(order) + 40)
+        dy=-18, fontWeight="bold", color=TEXT).encode(text=alt.Text("Score:Q", format=".1f"))
+    placed = []
+    for label in order:
+        scores = df[df["Index"] == label]
+        own = scores[scores["Which"] != "Other models"]["Score"]
+        where = f"{name} {own.iloc[0]:.1f}" if not own.empty else f"{name} not rated"
+        placed.append(f"{label}: {len(scores)} models, {where}")
+    description = (f"Strip chart: every rated model's score (0 to 100) as a tick on each index's row, {name} as a "
+                   "large point with its score. " + "; ".join(placed) + ".")
+    return finish((others + mine + labels).properties(height=60 * len(order) + 40), description=description)
 
 
 def indices_panel(placements: Sourced[list[Placement]], table: Sourced[ScoreTable], identity: str, *,
                   name: str, key: str) -> None:
     """Artificial Analysis indices: cards, then the model placed among every rated model."""
     with st.container(border=True, key=f"{key}_aa"):
-        st.subheader("Artificial Analysis indices, with rank percentiles")
+        st.header("Artificial Analysis indices, with rank percentiles")
         sourced_notice(table, key=f"{key}_aa_notice")
         if not table.ok:
             provenance_badge(table.provenance, key=f"{key}_aa_prov")

@@ -1,5 +1,12 @@
 """Altair chart builders sharing one style. Builders return charts; callers draw them with
-``st.altair_chart(chart, width="stretch")`` (Streamlit lifts Altair's 5,000-row limit)."""
+``st.altair_chart(chart, width="stretch")`` (Streamlit lifts Altair's 5,000-row limit).
+
+Charts follow the theme (light or dark, .streamlit/config.toml): Streamlit gives Altair its
+background, fonts and grid, and :func:`finish` makes the chart's text the page's text colour. The
+colours a chart sets itself (:data:`PALETTE`) meet 3:1 on both backgrounds, and no chart tells
+providers or sources apart by colour alone (dash, shape, size or a direct label as well). Every chart
+carries a description (its text alternative: screen readers announce it as the chart's name).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,16 @@ import pandas as pd
 from routerlens.provenance import Provenance
 
 CHART_HEIGHT = 280
-PALETTE = ["#6467F2", "#F2994A", "#27AE60", "#EB5757", "#9B51E0", "#2D9CDB", "#828282", "#F2C94C"]
+# Indigo, orange, green, red, purple, blue, grey, ochre: each meets 3:1 (WCAG 1.4.11, graphics)
+# against white and against the dark theme's #0F1117, so one palette serves both themes
+# (tests/test_theme_contrast.py).
+PALETTE = ["#6467F2", "#E8590C", "#2F9E44", "#E03131", "#AE3EC9", "#1C7ED6", "#868E96", "#B8860B"]
+NEUTRAL = PALETTE[6]
+"""Reference lines (averages, list prices, your own requests): black vanished on the dark theme."""
+TEXT = "currentColor"
+"""Chart text in the page's text colour, whichever theme: Streamlit draws charts as SVG, where
+``currentColor`` is the colour of the text around the chart (4.5:1 by the theme's own rule)."""
+SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-left", "triangle-right"]
 
 
 def chart_title(text: str, provenance: Provenance) -> str | alt.TitleParams:
@@ -17,14 +33,40 @@ def chart_title(text: str, provenance: Provenance) -> str | alt.TitleParams:
     (Here, not in badges.py: every page imports the badges, and altair costs ~25 MB to import.)"""
     if not provenance.is_simulated:
         return text
-    return alt.TitleParams(f"SIMULATED — {text}", subtitle=list(provenance.caveats), subtitleColor="#B35C00")
+    return alt.TitleParams(f"SIMULATED — {text}", subtitle=list(provenance.caveats), subtitleColor=TEXT)
+
+
+def finish(chart, *, description: str):
+    """A builder's last step: the chart's text alternative (``description`` becomes the chart's
+    accessible name) and its axis and legend text in the page's text colour (Streamlit's light
+    theme draws them #808495, 3.7:1 on white). The chart is always drawn as SVG, where
+    ``currentColor`` works (Streamlit would switch large charts to canvas, where it does not)."""
+    return (chart.properties(description=description, usermeta={"embedOptions": {"renderer": "svg"}})
+            .configure_axis(labelColor=TEXT, titleColor=TEXT)
+            .configure_legend(labelColor=TEXT, titleColor=TEXT))
+
+
+def date_span(dates) -> str:
+    """"2025-06-01 to 2025-06-30" for a description (empty when there are no dates)."""
+    stamps = pd.to_datetime(pd.Series(list(dates))).dropna()
+    if stamps.empty:
+        return ""
+    first, last = stamps.min().strftime("%Y-%m-%d"), stamps.max().strftime("%Y-%m-%d")
+    return first if first == last else f"{first} to {last}"
+
+
+def names(values) -> str:
+    """Distinct names in order of appearance, joined for a description."""
+    return ", ".join(dict.fromkeys(str(v) for v in values if v is not None and str(v) != "nan"))
 
 
 def line_chart(df: pd.DataFrame, *, x: str, y: str, color: str | None = None, y_title: str | None = None,
                x_title: str | None = None, tooltip: list | None = None, height: int = CHART_HEIGHT,
-               y_format: str | None = None, dashed_field: str | None = None) -> alt.Chart:
-    """A line per ``color`` group with points and a tooltip. ``dashed_field`` (bool column) draws
-    those segments dashed, e.g. for thin data."""
+               y_format: str | None = None, dashed_field: str | None = None,
+               description: str | None = None) -> alt.Chart:
+    """A line per ``color`` group with points (one shape per group) and a tooltip. ``dashed_field``
+    (bool column) draws those segments dashed, e.g. for thin data. ``description`` (the chart's text
+    alternative) defaults to what is plotted over which dates."""
     enc = {
         "x": alt.X(f"{x}:T", title=x_title),
         "y": alt.Y(f"{y}:Q", title=y_title or y, axis=alt.Axis(format=y_format) if y_format else alt.Axis()),
@@ -32,6 +74,10 @@ def line_chart(df: pd.DataFrame, *, x: str, y: str, color: str | None = None, y_
     }
     if color:
         enc["color"] = alt.Color(f"{color}:N", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom"))
+        enc["shape"] = alt.Shape(f"{color}:N", scale=alt.Scale(range=SHAPES), legend=alt.Legend(orient="bottom"))
     if dashed_field:
         enc["strokeDash"] = alt.StrokeDash(f"{dashed_field}:N", legend=None)
-    return alt.Chart(df).mark_line(point=True).encode(**enc).properties(height=height)
+    if description is None:
+        groups = f" per {color} ({names(df[color])})" if color else ""
+        description = f"Line chart: {y_title or y}{groups}, {date_span(df[x])}."
+    return finish(alt.Chart(df).mark_line(point=True).encode(**enc).properties(height=height), description=description)

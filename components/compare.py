@@ -104,7 +104,7 @@ def comparison_table(columns: Sequence[cmp.Column], rows: Sequence[cmp.Row], sco
     """One column per model, ★ on the best value of each row (the Best column says whether lower
     or higher is best), then each column's sources and dates, and a CSV of the table."""
     with st.container(border=True, key=f"{key}_table"):
-        st.subheader("Side by side")
+        st.header("Side by side")
         records = cmp.table_records(rows, columns)
         static_table(records, key=f"{key}_table_md")
         st.caption(f"{cmp.STAR} = best in its row among these models: the lowest price; the highest context, max "
@@ -143,7 +143,7 @@ def price_chart(data: cmp.ChartData, current_name: str, *, scores: Sourced[Score
     """Every rated model: blended price (log) against the chosen index; this model highlighted, the
     compared ones labelled, the better-and-cheaper region shaded."""
     with st.container(border=True, key=f"{key}_chart_box"):
-        st.subheader(f"Price versus {data.label}")
+        st.header(f"Price versus {data.label}")
         if not data.points:
             st.info(f"No model in the list has both a {data.label} score and a price.", icon=":material/info:")
             provenance_badge(scores.provenance, key=f"{key}_chart_prov")
@@ -171,7 +171,7 @@ def _chart(data: cmp.ChartData, provenance: Provenance):
     import altair as alt  # ~25 MB: only the compare page pays for it
     import pandas as pd
 
-    from .charts import CHART_HEIGHT, PALETTE, chart_title
+    from .charts import CHART_HEIGHT, PALETTE, TEXT, chart_title, finish
 
     df = pd.DataFrame(data.points)
     colors = alt.Scale(domain=[cmp.OTHER, cmp.COMPARED, cmp.CURRENT], range=[PALETTE[6], PALETTE[1], PALETTE[3]])
@@ -192,19 +192,37 @@ def _chart(data: cmp.ChartData, provenance: Provenance):
     for role, dy in ((cmp.COMPARED, 14), (cmp.CURRENT, -14)):
         labelled = df[df["role"] == role]
         if not labelled.empty:
-            layers.append(alt.Chart(labelled).mark_text(align="left", dx=8, dy=dy, fontWeight="bold").encode(
-                x=x, y=y, text="label:N", color=alt.Color("role:N", scale=colors, legend=None)))
+            # Labels in the page's text colour: the role's colour as text would miss 4.5:1 on one theme.
+            layers.append(alt.Chart(labelled).mark_text(align="left", dx=8, dy=dy, fontWeight="bold",
+                                                        color=TEXT).encode(x=x, y=y, text="label:N"))
     if data.current is not None:
         region = pd.DataFrame([{"x": float(df["price"].min()) * 0.8, "x2": data.current["price"],
                                 "y": data.current["score"], "y2": max(100.0, float(df["score"].max()))}])
         shade = alt.Chart(region).mark_rect(color=PALETTE[2], opacity=0.12).encode(
             x=alt.X("x:Q", scale=alt.Scale(type="log")), x2="x2:Q", y="y:Q", y2="y2:Q")
-        note = alt.Chart(region).mark_text(align="left", baseline="top", dx=4, dy=4, color=PALETTE[2],
+        note = alt.Chart(region).mark_text(align="left", baseline="top", dx=4, dy=4, color=TEXT,
                                            fontWeight="bold").encode(x=alt.X("x:Q", scale=alt.Scale(type="log")),
                                                                      y="y2:Q", text=alt.value("better and cheaper"))
         layers[:0] = [shade, note]
-    return alt.layer(*layers).properties(height=CHART_HEIGHT + 140, title=chart_title(
+    chart = alt.layer(*layers).properties(height=CHART_HEIGHT + 140, title=chart_title(
         f"Blended price versus {data.label}, every rated model", provenance))
+    return finish(chart, description=_price_chart_text(data, df))
+
+
+def _price_chart_text(data: cmp.ChartData, df) -> str:
+    """The price-versus-index chart in words (its text alternative)."""
+    def placed(row) -> str:
+        return f"{row['label']} at ${row['price']:,.4g} per 1M and {row['score']:.1f}"
+
+    text = (f"Scatter chart, log price axis: {len(df)} rated models, blended price (USD per 1M tokens, 3:1) "
+            f"against {data.label} (0 to 100).")
+    current = df[df["role"] == cmp.CURRENT]
+    compared = df[df["role"] == cmp.COMPARED]
+    if not current.empty:
+        text += f" This model, largest point: {placed(current.iloc[0])}; the shaded region is better and cheaper."
+    if not compared.empty:
+        text += " Compared, labelled: " + "; ".join(placed(row) for _, row in compared.iterrows()) + "."
+    return text
 
 
 # --- providers: speed versus price --------------------------------------------------------------------
@@ -214,7 +232,7 @@ def speed_price_slot(*, key: str):
     last (:func:`speed_price_chart`), so reading every compared model's provider stats never holds
     up the table, the index chart or the suggestions."""
     with st.container(border=True, key=f"{key}_speed_box"):
-        st.subheader("Providers: speed versus price")
+        st.header("Providers: speed versus price")
         slot = st.empty()
         slot.caption("Reading each compared model's per-provider figures…")
     return slot
@@ -253,7 +271,7 @@ def _speed_chart(data: cmp.SpeedPriceData):
     import altair as alt
     import pandas as pd
 
-    from .charts import CHART_HEIGHT, PALETTE, chart_title
+    from .charts import CHART_HEIGHT, PALETTE, TEXT, chart_title, finish
 
     df = pd.DataFrame(data.points)
     df["ttft"] = [fmt.number(v, places=0) + " ms" if v is not None and v == v else "unknown" for v in df["ttft_ms"]]
@@ -277,14 +295,17 @@ def _speed_chart(data: cmp.SpeedPriceData):
                alt.Tooltip("speed_source:N", title="Speed source"), alt.Tooltip("price_source:N", title="Price source")]
     points = alt.Chart(df).mark_point(filled=True, size=150, opacity=0.9).encode(
         x=x, y=y, color=color, shape=shape, tooltip=tooltip)
-    labels = alt.Chart(df).mark_text(align="left", dx=10, dy=-6).encode(
-        x=x, y=y, text="provider:N", color=alt.Color("model:N", scale=alt.Scale(domain=models, range=PALETTE),
-                                                     legend=None))
+    labels = alt.Chart(df).mark_text(align="left", dx=10, dy=-6, color=TEXT).encode(x=x, y=y, text="provider:N")
     chart = alt.layer(points, labels).properties(height=CHART_HEIGHT + 60)
     simulated = next((p for m in data.models for p in m.speed_sources if p.is_simulated), None)
     if simulated is not None:  # none today: provider stats are never simulated; if they were, the chart says so
         chart = chart.properties(title=chart_title("Throughput versus blended price", simulated))
-    return chart
+    placed = [f"{row['model']} via {row['provider']}: ${row['price']:,.4g} per 1M, "
+              + (f"{row['throughput']:,.1f} tok/s" if row["throughput"] == row["throughput"] else "speed unknown")
+              for _, row in df.iterrows()]
+    return finish(chart, description="Scatter chart: each provider of each compared model, blended 3:1 list price "
+                                     "against p50 throughput; a colour and a shape per model, the provider's name "
+                                     "beside each point. " + "; ".join(placed) + ".")
 
 
 # --- suggested alternatives ---------------------------------------------------------------------------
@@ -296,7 +317,7 @@ def suggestions_panel(newer: tuple[list[cmp.Suggestion], str | None], better: tu
     a button that adds it to the comparison (and to the URL). ``key`` is the picker's key too."""
     label = AA_INDICES[index].label
     with st.container(border=True, key=f"{key}_suggest"):
-        st.subheader("Suggested alternatives")
+        st.header("Suggested alternatives")
         st.caption(escape_markdown_text(
             f"Computed from the model list for {current_name}, never hand-picked. Deltas are against "
             f"{current_name}. {cmp.LEFT_OUT}"))

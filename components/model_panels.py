@@ -88,7 +88,7 @@ def spec_cards(model: Model, provenance: Provenance, *, image_note: str | None =
 def description_panel(description: Sourced[str], *, key: str) -> None:
     """The model description as Markdown, with HTML escaped and links made safe."""
     with st.container(border=True, key=f"{key}_desc"):
-        st.subheader("Description")
+        st.header("Description")
         body = md.strip_hashtag_lines(description.value)
         st.markdown(md.safe_markdown(body) or "_No description._")
         provenance_badge(description.provenance, key=f"{key}_desc_prov")
@@ -116,7 +116,7 @@ def claims_panel(model: Model, description: str, others: list[Model], launch_eva
     if not rows and not claims and not launch_evals.value:
         return
     with st.container(border=True, key=f"{key}_claims"):
-        st.subheader("Claims, recomputed from data")
+        st.header("Claims, recomputed from data")
         if claims:
             for number, sentence in claims[:4]:
                 st.markdown("> " + md.safe_markdown(sentence).replace("\n", " "))
@@ -143,7 +143,7 @@ def _pct(value: Decimal | None) -> str:
 def providers_summary(endpoints: Sourced[list[Endpoint]], *, key: str) -> None:
     """Who serves the model, at what list price."""
     with st.container(border=True, key=f"{key}_providers"):
-        st.subheader("Providers")
+        st.header("Providers")
         sourced_notice(endpoints, key=f"{key}_providers_notice")
         if endpoints.value:
             rows = [{
@@ -166,7 +166,7 @@ def providers_summary(endpoints: Sourced[list[Endpoint]], *, key: str) -> None:
 
 def parameters_panel(model: Model, provenance: Provenance, *, key: str) -> None:
     with st.container(border=True, key=f"{key}_params"):
-        st.subheader("Supported parameters")
+        st.header("Supported parameters")
         if model.supported_parameters:
             # Code spans show their text literally (escapes would show as backslashes); only a
             # backtick could end one early, so backticks are dropped.
@@ -202,7 +202,7 @@ def history_panel(history: list[Sourced[Model]], *, key: str) -> None:
             "Source": item.provenance.source.split(" : ")[0],
         })
     with st.container(border=True, key=f"{key}_history"):
-        st.subheader("Spec history")
+        st.header("Spec history")
         st.caption("The model's `/api/v1/models` entry as captured on different dates (bundled snapshot).")
         static_table(rows, download="spec history", provenance=[item.provenance for item in history],
                      key=f"{key}_history_table")

@@ -23,12 +23,14 @@ from routerlens.provenance import Sourced
 from routerlens.uptime import NO_DATA_BAND, UPTIME_BANDS, UptimePoint, uptime_band, worst_slot_text
 
 from .badges import provenance_badge, simulated_banner, simulated_caveats, sourced_badges, sourced_notice
-from .charts import CHART_HEIGHT, PALETTE, chart_title
+from .charts import CHART_HEIGHT, NEUTRAL, PALETTE, SHAPES, chart_title, date_span, finish, names
 from .export import chart_downloads
 from .tables import static_table
 
 WINDOWS = {"7 days": 7, "30 days": 30, "90 days": 90, "All": None}
-THIN_GREY = "#BDBDBD"
+THIN_GREY = NEUTRAL
+# Uptime bands, best to worst, then "no data". The bands are also in each cell's tooltip, counted in
+# the chart's description, and the worst slot is written out under the strip.
 BAND_COLOURS = ["#1E8E3E", "#81C995", "#F9C74F", "#F3722C", "#D62828", "#E0E0E0"]
 
 
@@ -83,30 +85,36 @@ def series_frame(points: list[SeriesPoint]) -> pd.DataFrame:
 
 def metric_chart(frame: pd.DataFrame, *, metric: str, percentile: str, title: str | alt.TitleParams,
                  mine: pd.DataFrame | None = None, height: int = CHART_HEIGHT) -> alt.LayerChart:
-    """A line per provider with points; thin points grey; tooltip with sample counts. ``mine``:
-    your own measured requests, drawn as black triangles (one per answer, not a percentile)."""
+    """A line per provider, told apart by colour, dash and point shape (never colour alone); thin
+    points hollow and grey; tooltip with sample counts. ``mine``: your own measured requests, drawn
+    as grey triangles (one per answer, not a percentile)."""
     info = METRICS[metric]
-    colour = alt.Color("provider:N", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom", title=None))
+    legend = alt.Legend(orient="bottom", title=None)
+    colour = alt.Color("provider:N", scale=alt.Scale(range=PALETTE), legend=legend)
     base = alt.Chart(frame).encode(
         x=alt.X("date:T", title=None),
         y=alt.Y("value:Q", title=f"{info.unit} · {percentile}", scale=alt.Scale(zero=False)),
     )
-    line = base.mark_line(strokeWidth=2).encode(color=colour)
-    points = base.mark_point(filled=True, size=45).encode(
+    line = base.mark_line(strokeWidth=2).encode(color=colour, strokeDash=alt.StrokeDash("provider:N", legend=legend))
+    points = base.mark_point(size=45, strokeWidth=1.5).encode(
         color=alt.when(alt.datum.thin).then(alt.value(THIN_GREY)).otherwise(colour),
-        opacity=alt.when(alt.datum.thin).then(alt.value(0.6)).otherwise(alt.value(1.0)),
+        fill=alt.when(alt.datum.thin).then(alt.value("transparent")).otherwise(colour),
+        shape=alt.Shape("provider:N", scale=alt.Scale(range=SHAPES), legend=legend),
         tooltip=[alt.Tooltip("date:T", title="Day"), alt.Tooltip("provider:N", title="Provider"),
                  alt.Tooltip("value:Q", title=f"{info.label} ({info.unit})", format=",.1f"),
                  alt.Tooltip("samples:N", title="Requests (samples)"), alt.Tooltip("thin:N", title="Thin data")],
     )
     layers = [line, points]
     if mine is not None and not mine.empty:
-        layers.append(alt.Chart(mine).mark_point(shape="triangle-up", filled=True, size=70, color="black").encode(
+        layers.append(alt.Chart(mine).mark_point(shape="triangle-up", filled=True, size=70, color=NEUTRAL).encode(
             x="date:T", y="value:Q",
             tooltip=[alt.Tooltip("date:T", title="When (UTC)", format="%Y-%m-%d %H:%M"),
                      alt.Tooltip("endpoint:N", title="Served by"),
                      alt.Tooltip("value:Q", title=f"Your request ({info.unit})", format=",.1f")]))
-    return alt.layer(*layers).properties(title=title, height=height)
+    description = (f"Line chart: daily {info.label} {percentile} in {info.unit} per provider "
+                   f"({names(frame['provider'])}), {date_span(frame['date'])}; hollow grey points rest on few "
+                   "requests" + ("; grey triangles are your own requests." if len(layers) > 2 else "."))
+    return finish(alt.layer(*layers).properties(title=title, height=height), description=description)
 
 
 def mine_frame(points: list[SeriesPoint]) -> pd.DataFrame:
@@ -146,7 +154,7 @@ def metric_panel(series: Sourced[list[SeriesPoint]], table: ProviderTable, *, me
     info = METRICS[metric]
     simulated = series.provenance.is_simulated
     with st.container(border=True, key=f"{key}_panel"):
-        st.subheader(info.label)
+        st.header(info.label)
         st.caption(tail_text(metric, percentile))
         if simulated:
             simulated_banner(what=f"this daily {info.label.lower()} chart", key=f"{key}_sim")
@@ -169,7 +177,7 @@ def metric_panel(series: Sourced[list[SeriesPoint]], table: ProviderTable, *, me
                 simulated_caveats(series.provenance, key=f"{key}_caveats")
                 thin = int(frame["thin"].sum())
                 if thin:
-                    st.caption(f"{thin} grey point(s): fewer than {THIN_SAMPLE_COUNT} requests that day.")
+                    st.caption(f"{thin} hollow grey point(s): fewer than {THIN_SAMPLE_COUNT} requests that day.")
             else:
                 st.caption("No daily points to draw.")
             sourced_badges(series, key=f"{key}_prov")
@@ -192,7 +200,7 @@ def uptime_current(table: ProviderTable, *, key: str) -> None:
         "Average uptime % (orchid, window undocumented)": fmt.fixed(row.summary.average_uptime if row.summary else None, 4),
     } for row in table.rows]
     with st.container(border=True, key=f"{key}_now"):
-        st.subheader("Uptime now")
+        st.header("Uptime now")
         st.caption("Uptime = successful requests / (successful + failed), rate-limited requests excluded. "
                    "“unknown” means the source gives no figure (too little traffic, or not captured).")
         sourced_notice(table.endpoints, key=f"{key}_now_notice")
@@ -216,17 +224,27 @@ def uptime_frame(points: list[UptimePoint], *, hourly: bool) -> pd.DataFrame:
 
 
 def uptime_chart(frame: pd.DataFrame, *, title: str | alt.TitleParams) -> alt.Chart:
-    """One cell per provider and day (or hour), coloured by band: outages stand out in red."""
+    """One cell per provider and day (or hour), coloured by band: outages stand out in red. The
+    cells are set apart by gaps in the chart's own background (a white stroke glared on the dark
+    theme); the description counts each provider's slots per band."""
     domain = [label for _, label in UPTIME_BANDS] + [NO_DATA_BAND]
-    return alt.Chart(frame).mark_rect(stroke="white", strokeWidth=1).encode(
-        x=alt.X("slot:O", title=None, sort=alt.SortField("when"),
+    gaps = alt.Scale(paddingInner=0.12)
+    chart = alt.Chart(frame).mark_rect().encode(
+        x=alt.X("slot:O", title=None, sort=alt.SortField("when"), scale=gaps,
                 axis=alt.Axis(labelAngle=-60, labelOverlap=True)),
-        y=alt.Y("provider:N", title=None),
+        y=alt.Y("provider:N", title=None, scale=gaps),
         color=alt.Color("band:N", title="Uptime", scale=alt.Scale(domain=domain, range=BAND_COLOURS),
                         legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("provider:N", title="Provider"), alt.Tooltip("time:N", title="When (UTC)"),
                  alt.Tooltip("uptime:N", title="Uptime"), alt.Tooltip("band:N", title="Band")],
     ).properties(title=title, height=alt.Step(30))  # a fixed height would be eaten by the axis labels
+    counts = []
+    for provider, group in frame.groupby("provider", sort=False):
+        per_band = group["band"].value_counts()
+        counts.append(f"{provider}: " + ", ".join(f"{per_band[band]} {band}" for band in domain if band in per_band))
+    description = (f"Heat strip: uptime per provider over time, {date_span(frame['when'])}, one cell per slot "
+                   "coloured by band. Slots per band: " + "; ".join(counts) + ".")
+    return finish(chart, description=description)
 
 
 def uptime_strip(series: Sourced[list[UptimePoint]], *, hourly: bool, window_days: int | None = None,
@@ -280,7 +298,9 @@ def error_rate_chart(frame: pd.DataFrame, *, label: str, counted: str, title: st
         color=colour, shape=shape, tooltip=tooltip)
     hollow = base.transform_filter(alt.datum.thin).mark_point(filled=False, size=55, strokeWidth=1.5).encode(
         color=colour, shape=shape, tooltip=tooltip)
-    return alt.layer(line, solid, hollow).properties(title=title, height=height)
+    description = (f"Line chart: daily {label} in percent per provider ({names(frame['provider'])}), "
+                   f"{date_span(frame['date'])}; hollow points rest on few {counted}.")
+    return finish(alt.layer(line, solid, hollow).properties(title=title, height=height), description=description)
 
 
 def no_data(what: str, why: str, series: Sourced, *, key: str) -> None:
@@ -324,7 +344,7 @@ def error_rate_panel(rates: ErrorRates, *, window_days: int | None, key: str) ->
     the sample size, each rate with its own source badge. With no data it says so: nothing here
     is ever simulated."""
     with st.container(border=True, key=f"{key}_panel"):
-        st.subheader("Tool-call and structured-output error rates")
+        st.header("Tool-call and structured-output error rates")
         st.caption("What OpenRouter's Exacto mode optimises: how often a provider's tool calls and structured "
                    "outputs come back broken. " + WINDOW_TEXT + " " + SAMPLE_TEXT.format(thin=THIN_SAMPLE_COUNT))
         if not rates.available:

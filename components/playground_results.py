@@ -21,7 +21,7 @@ from routerlens.provenance import Kind, Provenance
 from routerlens.routing import RequestSpec
 
 from .badges import provenance_badge
-from .charts import CHART_HEIGHT, PALETTE
+from .charts import CHART_HEIGHT, PALETTE, SHAPES, finish, names
 from .playground_state import Comparison, ModelComparison
 from .playground_tools import answer_checks, answer_text, code_span
 
@@ -116,14 +116,17 @@ def _ttft_chart(ok: pd.DataFrame) -> alt.Chart:
     data = ok[["Model sent", "Mode", "Provider", "TTFT (s)", "Tokens/s end-to-end", "Total (s)"]].dropna(
         subset=["Total (s)"])
     legend = alt.Legend(orient="bottom")
-    return alt.Chart(data).mark_point(
+    chart = alt.Chart(data).mark_point(
         size=90, opacity=0.8, filled=True).encode(
         x=alt.X("TTFT (s):Q", title="Time to first token (s)"),
         y=alt.Y("Tokens/s end-to-end:Q", title="Tokens/s end-to-end"),
         color=alt.Color("Model sent:N", scale=alt.Scale(range=PALETTE), legend=legend),
-        shape=alt.Shape("Model sent:N", legend=legend),
+        shape=alt.Shape("Model sent:N", scale=alt.Scale(range=SHAPES), legend=legend),
         tooltip=["Model sent", "Mode", "Provider", "TTFT (s)", "Total (s)", "Tokens/s end-to-end"],
     ).properties(height=CHART_HEIGHT)
+    return finish(chart, description=f"Scatter chart: {len(data)} answers of this session, time to first token "
+                                     f"(s) against end-to-end tokens/s; a colour and a shape per model sent "
+                                     f"({names(data['Model sent'])}). The table below lists every request.")
 
 
 def served_by(result: ChatResult) -> str:

@@ -14,7 +14,7 @@ from routerlens.metrics import SeriesPoint
 from routerlens.provenance import Sourced
 
 from .badges import provenance_badge, sourced_badges, sourced_notice
-from .charts import CHART_HEIGHT, PALETTE
+from .charts import CHART_HEIGHT, NEUTRAL, PALETTE, SHAPES, date_span, finish, names
 from .export import chart_downloads
 from .pricing import change_value_text
 
@@ -49,21 +49,23 @@ def changes_frame(changes: list[ChangeRow], names: dict[str, str]) -> pd.DataFra
 
 def price_history_chart(effective: pd.DataFrame, listed: pd.DataFrame, changes: pd.DataFrame, *,
                         side: str, title: str) -> alt.LayerChart:
-    """Effective price lines per provider (a missing day breaks the line), the list price as a
-    dashed step line, and a vertical marker at each recorded price change."""
+    """Effective price lines per provider (a missing day breaks the line; one colour and point shape
+    per provider), the list price as a dashed step line, and a vertical marker at each recorded
+    price change."""
     y_title = f"USD per 1M {side} tokens"
     layers = []
     if not effective.empty:
-        colour = alt.Color("provider:N", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom", title=None))
+        legend = alt.Legend(orient="bottom", title=None)
+        colour = alt.Color("provider:N", scale=alt.Scale(range=PALETTE), legend=legend)
         base = alt.Chart(effective).encode(x=alt.X("date:T", title=None),
                                            y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)))
         layers += [base.mark_line(strokeWidth=2).encode(color=colour),
                    base.mark_point(filled=True, size=40).encode(
-                       color=colour,
+                       color=colour, shape=alt.Shape("provider:N", scale=alt.Scale(range=SHAPES), legend=legend),
                        tooltip=[alt.Tooltip("date:T", title="Day (UTC)"), alt.Tooltip("provider:N", title="Provider"),
                                 alt.Tooltip("value:Q", title="Effective price ($/1M)", format="$,.4f")])]
     if not listed.empty:
-        layers.append(alt.Chart(listed).mark_line(interpolate="step-after", strokeDash=[6, 3], color="black").encode(
+        layers.append(alt.Chart(listed).mark_line(interpolate="step-after", strokeDash=[6, 3], color=NEUTRAL).encode(
             x=alt.X("date:T", title=None), y=alt.Y("value:Q", title=y_title),
             tooltip=[alt.Tooltip("date:T", title="From (UTC)", format="%Y-%m-%d %H:%M"),
                      alt.Tooltip("value:Q", title="List price ($/1M)", format="$,.4f")]))
@@ -73,7 +75,14 @@ def price_history_chart(effective: pd.DataFrame, listed: pd.DataFrame, changes: 
             tooltip=[alt.Tooltip("date:T", title="Changed (UTC)", format="%Y-%m-%d %H:%M"),
                      alt.Tooltip("where:N", title="Where"), alt.Tooltip("from:N", title="From"),
                      alt.Tooltip("to:N", title="To"), alt.Tooltip("source:N", title="Source")]))
-    return alt.layer(*layers).properties(title=title, height=CHART_HEIGHT)
+    parts = [f"Line chart: effective {side} price per day in USD per 1M tokens"
+             + (f" per provider ({names(effective['provider'])}), {date_span(effective['date'])}" if not effective.empty
+                else "")]
+    if not listed.empty:
+        parts.append("the list price as a dashed step line")
+    if not changes.empty:
+        parts.append(f"{len(changes)} recorded price change(s) as vertical markers")
+    return finish(alt.layer(*layers).properties(title=title, height=CHART_HEIGHT), description="; ".join(parts) + ".")
 
 
 def price_history_panel(history: dict[str, Sourced[list[SeriesPoint]]], log: Sourced[list[ChangeRow]], *,
@@ -81,7 +90,7 @@ def price_history_panel(history: dict[str, Sourced[list[SeriesPoint]]], log: Sou
     """The effective and list price over time for the chosen side (input/output), with change
     markers. Drawn only from real figures: live today, recorded before; never simulated."""
     with st.container(border=True, key=f"{key}_history"):
-        st.subheader("Price over time")
+        st.header("Price over time")
         label = st.segmented_control("Price", list(SIDES), default="Input", key=f"{key}_history_side") or "Input"
         side = SIDES[label]
         series = history[side]

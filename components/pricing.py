@@ -28,7 +28,7 @@ def workload_inputs(*, caching_notes: list[str] = (), key: str) -> Workload:
     """Tokens in/out per request, requests per day and the cache-hit share. ``caching_notes``: the
     serving providers' documented caching rules, each with its source."""
     with st.container(border=True, key=f"{key}_inputs"):
-        st.subheader("Your workload")
+        st.header("Your workload")
         cols = st.columns(4)
         # Each input is kept in the URL (?price_in=…&price_hit=…) so a link reopens this workload.
         tokens_in = cols[0].number_input("Input tokens per request", min_value=0, max_value=100_000_000,
@@ -71,7 +71,7 @@ def price_table(table: ProviderTable, effective: Sourced[EffectivePricing | None
             if observed and observed.cache_hit_rate is not None else UNKNOWN,
         })
     with st.container(border=True, key=f"{key}_prices"):
-        st.subheader("List price and effective price")
+        st.header("List price and effective price")
         sourced_notice(table.endpoints, key=f"{key}_prices_notice")
         if rows:
             static_table(rows, download="list and effective price", provenance=[table.endpoints, effective]
@@ -106,7 +106,7 @@ def _cost_row(line: CostLine) -> dict:
 
 def provider_cost_table(lines: list[CostLine], provenance, *, key: str) -> None:
     with st.container(border=True, key=f"{key}_costs"):
-        st.subheader("Cost per provider")
+        st.header("Cost per provider")
         rows = [{"Provider": line.label, "Routing slug": line.tag or UNKNOWN, **_cost_row(line)} for line in lines]
         if rows:
             static_table(rows, notes=("Why unknown",), download="cost per provider", provenance=provenance,
@@ -119,7 +119,7 @@ def mode_cost_table(costs: list[ModeCost], provenance, *, rates: ErrorRates | No
     rates Exacto's estimate used (a line under the table names them and their source, or says
     there are none), as under the playground's picks table."""
     with st.container(border=True, key=f"{key}_modes"):
-        st.subheader("Cost per routing mode")
+        st.header("Cost per routing mode")
         st.caption("Each mode's likely provider (an estimate from public figures) and your cost there. "
                    "Balanced is the expected cost over its traffic shares.")
         rows = [{"Mode": item.mode.label,
@@ -161,7 +161,7 @@ def change_log_table(log: Sourced[list], *, key: str) -> None:
     if not log.value:
         return
     with st.container(border=True, key=f"{key}_changes"):
-        st.subheader("Price and spec changes (recorded)")
+        st.header("Price and spec changes (recorded)")
         firsts = len(log.value) - len(changes)
         if changes:
             rows = [{"When (UTC)": f"{row.when:%Y-%m-%d %H:%M}",

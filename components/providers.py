@@ -108,7 +108,7 @@ def providers_table(table: ProviderTable, *, model_id: str, notes: list[str] = (
     """The sortable table with a CSV download and the provenance of each source it merges.
     ``notes`` are sentences about its figures (sources that disagree, flags from elsewhere)."""
     with st.container(border=True, key=f"{key}_providers"):
-        st.subheader("Who serves this model")
+        st.header("Who serves this model")
         sourced_notice(table.endpoints, key=f"{key}_ep_notice")
         sourced_notice(table.stats, key=f"{key}_stats_notice")
         frame = providers_frame(table)
@@ -145,7 +145,7 @@ def routing_picks(table: ProviderTable, *, rates: ErrorRates | None = None, key:
         "Why": pick.reason,
     } for mode, pick in picks.items()]
     with st.container(border=True, key=f"{key}_picks"):
-        st.subheader("Which provider each routing mode would pick")
+        st.header("Which provider each routing mode would pick")
         st.caption("An estimate from the figures in the table (OpenRouter does not publish its decision). "
                    "Pinned shows the first provider; pin any provider by its routing slug.")
         st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{key}_picks_df")
@@ -158,7 +158,7 @@ def error_rates_summary(rates: ErrorRates, *, key: str) -> None:
     """Compact: each provider's tool-call and structured-output error rate on the newest day and on
     average, with the sources; "no data" (never a simulated rate) when there are none."""
     with st.container(border=True, key=f"{key}_errors"):
-        st.subheader("Tool-call and structured-output errors")
+        st.header("Tool-call and structured-output errors")
         st.caption(" ".join(f"**{rate.label}:** {rate.definition}" for rate in ERROR_RATES.values()))
         st.caption(WINDOW_TEXT + " Daily charts are on the Performance page.")
         if not rates.available:
@@ -195,7 +195,7 @@ def endpoint_summary_panel(table: ProviderTable, *, key: str) -> None:
     } for item in summary.value]
     total = sum(item.request_count or 0 for item in summary.value)
     with st.container(border=True, key=f"{key}_summary"):
-        st.subheader("Traffic and uptime summary (third-party aggregate)")
+        st.header("Traffic and uptime summary (third-party aggregate)")
         st.caption("Computed by the deankerr/orchid project from OpenRouter's website stats. The window and "
                    "method of aggregation are **not documented** by that source, so compare providers with "
                    "each other, not with the figures above.")

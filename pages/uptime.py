@@ -14,13 +14,13 @@ table = provider_table(ctx.service, ctx.model_id)
 panels.uptime_current(table, key="up")
 
 with st.container(border=True, key="up_daily_box"):
-    st.subheader("Daily history")
+    st.header("Daily history")
     window_days = panels.window_choice(default="All", key="up")
     panels.uptime_strip(uptime_daily(ctx.service, ctx.model_id, table=table), hourly=False, window_days=window_days,
                         key="up_daily")
 
 with st.container(border=True, key="up_hourly_box"):
-    st.subheader("Hourly, last 72 hours")
+    st.header("Hourly, last 72 hours")
     labels = [row.label for row in table.rows]
     if labels:
         choice = st.selectbox("Provider", labels, key="up_provider", bind="query-params") or labels[0]
