@@ -70,6 +70,9 @@ class Sender:
     """Records an answer's measurements; returns why it could not, or ``None``."""
     limits: StreamLimits = field(default_factory=StreamLimits)
     """How long an answer may keep the visitor waiting (the host's settings)."""
+    before_send: Callable[[], None] | None = None
+    """Called once the question is on screen, just before its answer is asked for (the chat
+    draws its toolbar then, so Stop leaves Clear, Retry and Export in place)."""
 
     @property
     def endpoints(self) -> list[Endpoint]:
@@ -208,7 +211,18 @@ def chat_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, place
     history container, above the input."""
     state = session()
     turns: list[Turn] = state.turns
-    toolbar = st.container()  # filled last, so its buttons know about the answer sent in this run
+    # Drawn once the question of this run is in ``turns`` (before its answer streams, so a Stop
+    # cannot leave the page without it), else at the end. Its exports read ``turns`` on click.
+    toolbar = st.container()
+    drawn = []
+
+    def draw_toolbar() -> None:
+        if not drawn:
+            drawn.append(True)
+            with toolbar:
+                _toolbar(turns, spec, key=key)
+
+    sender = replace(sender, before_send=draw_toolbar)
     history = st.container(key=f"{key}_history")
     with history:
         hint = st.empty()
@@ -238,8 +252,7 @@ def chat_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, place
             _submit(submitted, state.take_sent_urls(), turns, spec, options, sender, key=key)
         elif results:
             _retry(turns, spec, options, sender, results=results, key=key)
-    with toolbar:
-        _toolbar(turns, spec, key=key)
+    draw_toolbar()
     if len(state.log) != logged and _in_fragment_rerun():
         st.rerun(scope="app")  # the measurement log (another tab) shows the new answer too
 
@@ -375,6 +388,8 @@ def _refused(problems: list[str], text: str, *, key: str) -> None:
 def _exchange(turns: list[Turn], spec: RequestSpec, options: SendOptions, sender: Sender, *, key: str) -> None:
     """Stream one answer into a new assistant message, then keep it and its measurements."""
     sender.record()
+    if sender.before_send is not None:
+        sender.before_send()
     with st.chat_message("assistant"):
         placeholder = st.empty()
         stream = ChatStream(sender.client, spec, history_messages(turns), stream=options.stream,

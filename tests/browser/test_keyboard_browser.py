@@ -150,6 +150,9 @@ def test_playground_by_keyboard_alone(keyboard_page, keyboard_server, session_fa
     assert session_fake.wait_for_abort(timeout=20), "Stop did not end the upstream request"
     wait_rendered(page)
     assert "w119" not in page.locator("[data-testid=stMain]").inner_text()
+    # The toolbar was drawn before the answer streamed, so the stopped run did not take it away.
+    for label in ("Clear", "Retry last turn", "Export Markdown"):
+        assert page.get_by_role("button", name=label).count() == 1, f"{label!r} gone after Stop"
     assert not page.locator("[data-testid=stException]").count()
     assert not watch.console_errors and not watch.external_requests
 

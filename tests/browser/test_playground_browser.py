@@ -22,7 +22,10 @@ CHAT_BOX = '[data-testid="stChatInputTextArea"]'
 @pytest.fixture(scope="module")
 def chat_server(tmp_path_factory, session_fake):
     env = app_env(base_url=session_fake.base_url, offline=False, extra={
-        "OPENROUTER_API_KEY": "sk-or-v1-BROWSER-PLAYGROUND", "ROUTERLENS_SHARED_KEY_PLAYGROUND": "1"})
+        "OPENROUTER_API_KEY": "sk-or-v1-BROWSER-PLAYGROUND", "ROUTERLENS_SHARED_KEY_PLAYGROUND": "1",
+        # Every test here is the same visitor (127.0.0.1): the per-visitor limit (5 a minute) would
+        # refuse the later tests' requests. The limits have their own tests.
+        "ROUTERLENS_PLAYGROUND_RPM": "1000", "ROUTERLENS_PLAYGROUND_GLOBAL_RPM": "1000"})
     with StreamlitServer(env=env, log_path=tmp_path_factory.mktemp("st-chat") / "server.log") as server:
         yield server
 
