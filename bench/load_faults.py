@@ -55,6 +55,11 @@ from tests.browser.harness import (  # noqa: E402
 )
 from tests.fakeserver import FakeOpenRouter, Reply, error_body  # noqa: E402
 
+try:
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # the browser suite skips without Playwright; this module is then never run
+    PlaywrightTimeout = TimeoutError
+
 KEY = "sk-or-v1-LOAD-NOT-A-REAL-KEY"
 CHAT_PATH = "/api/v1/chat/completions"
 PHASES = ("normal", "429", "normal", "503")
@@ -62,6 +67,7 @@ FILLER = " ".join(["lorem"] * 40)  # an echo of ~45 words: with the chunk delay,
 CHUNK_DELAY_S = 0.04
 READ_PAUSE_S = 8.0  # a reader's pause between two pages (the load of people, not of a loop)
 ARRIVAL_S = 20.0  # visitors arrive over this many seconds
+RETRY_CLICK_S = 15.0  # a Retry click that starts no run in this time is counted lost and made again
 CHAT_BOX = '[data-testid="stChatInputTextArea"]'
 IDLE_JS = "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
 
@@ -154,6 +160,7 @@ class Session:
     sent: list[str] = field(default_factory=list)  # prompts sent (streaming)
     answers: list[float] = field(default_factory=list)  # seconds from Enter to the final answer
     retries: int = 0
+    lost_clicks: int = 0  # Retry clicks that started no run within RETRY_CLICK_S
     exceptions: int = 0
     final_s: float | None = None  # the responsiveness check after the run
     problem: str | None = None
@@ -200,6 +207,7 @@ async def browse(session: Session, page, url: str, pages: list, offset: int, unt
 async def _turn(session: Session, page, prompt: str, timeout_s: float) -> None:
     """Send ``prompt`` and wait for its answer, pressing Retry after each failure."""
     started = time.monotonic()
+    await _rendered(page, timeout_s)  # as a person would: the last answer's runs have all ended
     await page.wait_for_function(INPUT_READY_JS, polling=100, timeout=timeout_s * 1000)
     await page.locator(CHAT_BOX).fill(prompt)
     await page.wait_for_function(SEND_READY_JS, polling=100, timeout=timeout_s * 1000)
@@ -213,8 +221,16 @@ async def _turn(session: Session, page, prompt: str, timeout_s: float) -> None:
             session.answers.append(time.monotonic() - started)
             return
         session.retries += 1
-        runs = await page.evaluate("window.__rlRuns")
-        await page.get_by_role("button", name="Retry last turn").click()
+        await _rendered(page, timeout_s)  # read the failure first: a click during the app's rerun may be lost
+        while True:
+            runs = await page.evaluate("window.__rlRuns")
+            await page.get_by_role("button", name="Retry last turn").click()
+            try:
+                await page.wait_for_function("(runs) => window.__rlRuns > runs", arg=runs, polling=100,
+                                             timeout=RETRY_CLICK_S * 1000)
+                break
+            except PlaywrightTimeout:
+                session.lost_clicks += 1  # reported: the click started no run; the person clicks again
 
 
 async def stream(session: Session, page, number: int, until: float, timeout_s: float) -> None:
@@ -349,6 +365,7 @@ async def run(sessions: int, streaming: int, seconds: float, phase_s: float, tim
         "phase_s": phase_s, "phases": [phase for _, phase in server.changes],
         "page_renders": len(renders), "render_p50_s": _q(renders, 0.5), "render_max_s": _q(renders, 1.0),
         "prompts_sent": sum(len(s.sent) for s in streamers), "answers": len(answers), "retries": sum(s.retries for s in streamers),
+        "lost_retry_clicks": sum(s.lost_clicks for s in streamers),
         "answer_p50_s": _q(answers, 0.5), "answer_max_s": _q(answers, 1.0),
         "final_check_max_s": max((s.final_s for s, _ in crowd if s.final_s is not None), default=None),
         "unresponsive": [s.name for s, _ in crowd if s.final_s is None],
@@ -413,7 +430,7 @@ def markdown(result: dict) -> str:
             f"{result['seconds']:.0f} s while OpenRouter cycles normal → 429 → normal → 503 every "
             f"{result['phase_s']:g} s, a {result['read_pause_s']:g}-second read between pages | {result['page_renders']} page renders (p50 {result['render_p50_s']} s, max "
             f"{result['render_max_s']} s); {result['prompts_sent']} prompts, {result['answers']} answered "
-            f"after {result['retries']} retries (p50 {result['answer_p50_s']} s); every session answered again "
+            f"after {result['retries']} retries ({result['lost_retry_clicks']} Retry clicks started no run and were made again; p50 {result['answer_p50_s']} s); every session answered again "
             f"within {result['final_check_max_s']} s; {len(result['lost_messages'])} sessions with lost messages; "
             f"{result['exceptions']} exceptions, {result['console_errors']} console errors, {result['server_tracebacks']} "
             f"server tracebacks; RSS {result['rss_start_mb']} → peak {result['rss_peak_mb']} MB (first quarter max "
