@@ -12,7 +12,7 @@ from routerlens.usage import ActivityDay, ShareDay, VolumeFigure, moving_average
 
 from .badges import provenance_badge, simulated_banner, source_caption, sourced_badges, sourced_notice
 from .cards import card_grid
-from .charts import CHART_HEIGHT, NEUTRAL, PALETTE, date_span, finish, line_chart
+from .charts import CHART_HEIGHT, NEUTRAL, PALETTE, date_span, draw, finish, line_chart
 from .export import chart_downloads
 
 # d3's SI format says "G" for 10^9; token counts are spoken of in billions ("B").
@@ -67,7 +67,7 @@ def tokens_chart(days: list[ActivityDay], *, title: str, window_days: int | None
     shown = recent_days(days, window_days)
     stacked = activity_frame(shown)
     parts = [p for p in PART_COLORS if p in set(stacked["Part"])]
-    bars = alt.Chart(stacked).mark_bar().encode(
+    bars = alt.Chart().mark_bar().encode(  # the data on the layer (performance.metric_chart says why)
         x=alt.X("Date:T", title=None),
         y=alt.Y("Tokens:Q", stack="zero", title="Tokens per day", axis=BILLIONS_AXIS),
         color=alt.Color("Part:N", scale=alt.Scale(domain=parts, range=[PART_COLORS[p] for p in parts]),
@@ -82,7 +82,8 @@ def tokens_chart(days: list[ActivityDay], *, title: str, window_days: int | None
         tooltip=[alt.Tooltip("Date:T"), alt.Tooltip("7-day average:Q", format=",.0f")])
     description = (f"Stacked bar chart: tokens per day, {date_span(avg['Date'])}, split into {', '.join(parts)}; "
                    "a dashed line is the 7-day average of the total.")
-    return finish((bars + line).properties(title=title, height=CHART_HEIGHT), description=description)
+    return finish(alt.layer(bars, line, data=stacked).properties(title=title, height=CHART_HEIGHT),
+                  description=description)
 
 
 def daily_frame(days: list[ActivityDay], *, window_days: int | None = None) -> pd.DataFrame:
@@ -109,13 +110,13 @@ def requests_frame(days: list[ActivityDay], *, window_days: int | None = None) -
 
 def requests_chart(days: list[ActivityDay], *, title: str, window_days: int | None = None) -> alt.Chart:
     df = requests_frame(days, window_days=window_days)
-    bars = alt.Chart(df).mark_bar(color=PALETTE[2]).encode(
+    bars = alt.Chart().mark_bar(color=PALETTE[2]).encode(
         x=alt.X("Date:T", title=None), y=alt.Y("Requests:Q", title="Requests per day", axis=BILLIONS_AXIS),
         tooltip=[alt.Tooltip("Date:T"), alt.Tooltip("Requests:Q", format=",")])
-    line = alt.Chart(df).mark_line(color=NEUTRAL, strokeDash=[5, 3]).encode(
+    line = alt.Chart().mark_line(color=NEUTRAL, strokeDash=[5, 3]).encode(
         x="Date:T", y="7-day average:Q", tooltip=[alt.Tooltip("7-day average:Q", format=",.0f")])
     description = f"Bar chart: requests per day, {date_span(df['Date'])}; a dashed line is the 7-day average."
-    return finish((bars + line).properties(title=title, height=CHART_HEIGHT), description=description)
+    return finish(alt.layer(bars, line, data=df).properties(title=title, height=CHART_HEIGHT), description=description)
 
 
 def daily_activity_panel(days: Sourced[list[ActivityDay]], *, window_days: int | None = None, key: str) -> None:
@@ -151,12 +152,12 @@ def daily_activity_panel(days: Sourced[list[ActivityDay]], *, window_days: int |
                   key=f"{key}_daily_cards")
         data = daily_frame(days.value, window_days=window_days)
         chart = tokens_chart(days.value, title=f"{label}Tokens per day (dashed: 7-day average)", window_days=window_days)
-        st.altair_chart(chart, width="stretch", key=f"{key}_tokens_chart")
+        draw(chart, key=f"{key}_tokens_chart")
         chart_downloads(chart, data, name=f"{label}tokens per day", provenance=days, key=f"{key}_tokens_export")
         if any(d.requests is not None for d in days.value):
             chart = requests_chart(days.value, title=f"{label}Requests per day (dashed: 7-day average)",
                                    window_days=window_days)
-            st.altair_chart(chart, width="stretch", key=f"{key}_requests_chart")
+            draw(chart, key=f"{key}_requests_chart")
             chart_downloads(chart, data, name=f"{label}requests per day", provenance=days, key=f"{key}_requests_export")
         else:
             st.caption("Requests per day: unknown — this source gives no request counts.")
@@ -182,7 +183,7 @@ def traffic_share_panel(share: Sourced[list[ShareDay]], *, window_days: int | No
                                    "Share %": [d.share for d in known], "Rank": [d.rank for d in known]})
                 chart = line_chart(df, x="Date", y="Share %", y_title="% of all tokens that day",
                                    tooltip=["Date:T", alt.Tooltip("Share %:Q", format=".2f"), "Rank:Q"])
-                st.altair_chart(chart, width="stretch", key=f"{key}_share_chart")
+                draw(chart, key=f"{key}_share_chart")
                 chart_downloads(chart, df, name="share of all OpenRouter traffic", provenance=share,
                                 key=f"{key}_share_export")
                 latest = known[-1]

@@ -12,7 +12,7 @@ from routerlens.text import escape_markdown_text
 
 from .badges import provenance_badge, source_caption, sourced_notice
 from .cards import card_grid
-from .charts import PALETTE, TEXT, finish
+from .charts import PALETTE, TEXT, draw, finish
 from .export import chart_downloads, table_downloads
 
 
@@ -71,7 +71,7 @@ def strip_chart(table: ScoreTable, identity: str, *, name: str) -> alt.Chart | N
         return None
     df = pd.DataFrame(rows)
     order = [info.label for info in AA_INDICES.values()]
-    base = alt.Chart(df).encode(
+    base = alt.Chart().encode(  # the data on the layer (performance.metric_chart says why)
         x=alt.X("Score:Q", title="Score (0–100)"),
         y=alt.Y("Index:N", sort=order, title=None),
         tooltip=[alt.Tooltip("Model:N"), alt.Tooltip("Index:N"), alt.Tooltip("Score:Q", format=".1f")],
@@ -90,7 +90,7 @@ def strip_chart(table: ScoreTable, identity: str, *, name: str) -> alt.Chart | N
         placed.append(f"{label}: {len(scores)} models, {where}")
     description = (f"Strip chart: every rated model's score (0 to 100) as a tick on each index's row, {name} as a "
                    "large point with its score. " + "; ".join(placed) + ".")
-    return finish((others + mine + labels).properties(height=60 * len(order) + 40), description=description)
+    return finish(alt.layer(others, mine, labels, data=df).properties(height=60 * len(order) + 40), description=description)
 
 
 def indices_panel(placements: Sourced[list[Placement]], table: Sourced[ScoreTable], identity: str, *,
@@ -107,7 +107,7 @@ def indices_panel(placements: Sourced[list[Placement]], table: Sourced[ScoreTabl
         if chart is not None:
             st.caption(f"Each tick is one rated model ({table.value.source}); the red point is {name}. "
                        "Hover for names.")
-            st.altair_chart(chart, width="stretch", key=f"{key}_aa_chart")
+            draw(chart, key=f"{key}_aa_chart")
             chart_downloads(chart, name="artificial analysis indices", provenance=table, key=f"{key}_aa_export")
         provenance_badge(table.provenance, key=f"{key}_aa_chart_prov")
         source_caption(table.provenance, key=f"{key}_aa_src")

@@ -1,5 +1,5 @@
 """Altair chart builders sharing one style. Builders return charts; callers draw them with
-``st.altair_chart(chart, width="stretch")`` (Streamlit lifts Altair's 5,000-row limit).
+:func:`draw`.
 
 Charts follow the theme (light or dark, .streamlit/config.toml): Streamlit gives Altair its
 background, fonts and grid, and :func:`finish` makes the chart's text the page's text colour. The
@@ -10,10 +10,23 @@ carries a description (its text alternative: screen readers announce it as the c
 
 from __future__ import annotations
 
+import os
+
 import altair as alt
 import pandas as pd
+import streamlit as st
 
+from routerlens.config import TRUE_WORDS
 from routerlens.provenance import Provenance
+
+# Altair checks every piece of a chart against the Vega-Lite JSON schema as it is built, and the whole
+# chart again when it is drawn: two thirds of the Performance page's script time. The app's charts
+# are fixed code, so the check runs where it can fail a build: in the tests (ROUTERLENS_CHECK_CHARTS,
+# set by tests/conftest.py), which validate every chart they draw in :func:`draw`.
+alt.utils.schemapi.disable_debug_mode()
+# No row limit: the builders draw at most a few thousand points. Set once for the process (switching
+# the transformer around each draw would race between sessions, which draw on their own threads).
+alt.data_transformers.disable_max_rows()
 
 CHART_HEIGHT = 280
 # Indigo, orange, green, red, purple, blue, grey, ochre: each meets 3:1 (WCAG 1.4.11, graphics)
@@ -44,6 +57,17 @@ def finish(chart, *, description: str):
     return (chart.properties(description=description, usermeta={"embedOptions": {"renderer": "svg"}})
             .configure_axis(labelColor=TEXT, titleColor=TEXT)
             .configure_legend(labelColor=TEXT, titleColor=TEXT))
+
+
+def checking_charts() -> bool:
+    """Whether :func:`draw` validates each chart against the Vega-Lite schema (the tests do)."""
+    return os.environ.get("ROUTERLENS_CHECK_CHARTS", "").strip().lower() in TRUE_WORDS
+
+
+def draw(chart, *, key: str) -> None:
+    """Draw a chart across its column. Its Vega-Lite spec is made here, validated only when
+    :func:`checking_charts`."""
+    st.vega_lite_chart(chart.to_dict(validate=checking_charts()), width="stretch", key=key)
 
 
 def date_span(dates) -> str:

@@ -148,8 +148,10 @@ def price_chart(data: cmp.ChartData, current_name: str, *, scores: Sourced[Score
             st.info(f"No model in the list has both a {data.label} score and a price.", icon=":material/info:")
             provenance_badge(scores.provenance, key=f"{key}_chart_prov")
             return
+        from .charts import draw
+
         chart = _chart(data, scores.provenance)
-        st.altair_chart(chart, width="stretch", key=f"{key}_chart")
+        draw(chart, key=f"{key}_chart")
         chart_downloads(chart, name=f"price versus {data.label}", provenance=scores, key=f"{key}_chart_export")
         name = escape_markdown_text(current_name)
         notes = [f"{len(data.points)} rated models drawn. {data.unscored} models in the list have no {data.label} "
@@ -181,7 +183,7 @@ def _chart(data: cmp.ChartData, provenance: Provenance):
     tooltip = [alt.Tooltip("name:N", title="Model"), alt.Tooltip("id:N", title="Id"),
                alt.Tooltip("price:Q", title="Blended $/1M", format="$,.4~f"),
                alt.Tooltip("score:Q", title=data.label, format=".1f")]
-    points = alt.Chart(df).mark_circle().encode(
+    points = alt.Chart().mark_circle().encode(  # every model: the layer's data (cheaper than per mark)
         x=x, y=y, tooltip=tooltip,
         color=alt.Color("role:N", scale=colors, legend=alt.Legend(orient="bottom", title=None)),
         size=alt.Size("role:N", scale=sizes, legend=None),
@@ -204,7 +206,7 @@ def _chart(data: cmp.ChartData, provenance: Provenance):
                                            fontWeight="bold").encode(x=alt.X("x:Q", scale=alt.Scale(type="log")),
                                                                      y="y2:Q", text=alt.value("better and cheaper"))
         layers[:0] = [shade, note]
-    chart = alt.layer(*layers).properties(height=CHART_HEIGHT + 140, title=chart_title(
+    chart = alt.layer(*layers, data=df).properties(height=CHART_HEIGHT + 140, title=chart_title(
         f"Blended price versus {data.label}, every rated model", provenance))
     return finish(chart, description=_price_chart_text(data, df))
 
@@ -245,8 +247,10 @@ def speed_price_chart(data: cmp.SpeedPriceData, *, slot, key: str) -> None:
     with slot.container():
         st.caption(escape_markdown_text(cmp.SPEED_PRICE_RULE))
         if data.points:
+            from .charts import draw
+
             chart = _speed_chart(data)
-            st.altair_chart(chart, width="stretch", key=f"{key}_speed_chart")
+            draw(chart, key=f"{key}_speed_chart")
             chart_downloads(chart, name="providers speed versus price",
                             provenance=[p for m in data.models for p in (*m.speed_sources, *m.price_sources)],
                             key=f"{key}_speed_export")
@@ -293,10 +297,10 @@ def _speed_chart(data: cmp.SpeedPriceData):
                alt.Tooltip("throughput:Q", title="Throughput p50 tok/s", format=",.1f"),
                alt.Tooltip("ttft:N", title="Latency (TTFT) p50"),
                alt.Tooltip("speed_source:N", title="Speed source"), alt.Tooltip("price_source:N", title="Price source")]
-    points = alt.Chart(df).mark_point(filled=True, size=150, opacity=0.9).encode(
+    points = alt.Chart().mark_point(filled=True, size=150, opacity=0.9).encode(
         x=x, y=y, color=color, shape=shape, tooltip=tooltip)
-    labels = alt.Chart(df).mark_text(align="left", dx=10, dy=-6, color=TEXT).encode(x=x, y=y, text="provider:N")
-    chart = alt.layer(points, labels).properties(height=CHART_HEIGHT + 60)
+    labels = alt.Chart().mark_text(align="left", dx=10, dy=-6, color=TEXT).encode(x=x, y=y, text="provider:N")
+    chart = alt.layer(points, labels, data=df).properties(height=CHART_HEIGHT + 60)  # data on the layer: cheaper
     simulated = next((p for m in data.models for p in m.speed_sources if p.is_simulated), None)
     if simulated is not None:  # none today: provider stats are never simulated; if they were, the chart says so
         chart = chart.properties(title=chart_title("Throughput versus blended price", simulated))

@@ -23,7 +23,7 @@ from routerlens.provenance import Sourced
 from routerlens.uptime import NO_DATA_BAND, UPTIME_BANDS, UptimePoint, uptime_band, worst_slot_text
 
 from .badges import provenance_badge, simulated_banner, simulated_caveats, sourced_badges, sourced_notice
-from .charts import CHART_HEIGHT, NEUTRAL, PALETTE, SHAPES, chart_title, date_span, finish, names
+from .charts import CHART_HEIGHT, NEUTRAL, PALETTE, SHAPES, chart_title, date_span, draw, finish, names
 from .export import chart_downloads
 from .tables import static_table
 
@@ -91,7 +91,9 @@ def metric_chart(frame: pd.DataFrame, *, metric: str, percentile: str, title: st
     info = METRICS[metric]
     legend = alt.Legend(orient="bottom", title=None)
     colour = alt.Color("provider:N", scale=alt.Scale(range=PALETTE), legend=legend)
-    base = alt.Chart(frame).encode(
+    # The frame goes on the layer, not on each mark: Altair copies and hashes a sub-chart's data
+    # (half the page's script time when every mark carried it).
+    base = alt.Chart().encode(
         x=alt.X("date:T", title=None),
         y=alt.Y("value:Q", title=f"{info.unit} · {percentile}", scale=alt.Scale(zero=False)),
     )
@@ -114,7 +116,7 @@ def metric_chart(frame: pd.DataFrame, *, metric: str, percentile: str, title: st
     description = (f"Line chart: daily {info.label} {percentile} in {info.unit} per provider "
                    f"({names(frame['provider'])}), {date_span(frame['date'])}; hollow grey points rest on few "
                    "requests" + ("; grey triangles are your own requests." if len(layers) > 2 else "."))
-    return finish(alt.layer(*layers).properties(title=title, height=height), description=description)
+    return finish(alt.layer(*layers, data=frame).properties(title=title, height=height), description=description)
 
 
 def mine_frame(points: list[SeriesPoint]) -> pd.DataFrame:
@@ -168,7 +170,7 @@ def metric_panel(series: Sourced[list[SeriesPoint]], table: ProviderTable, *, me
                 title = chart_title(f"{info.label}, {percentile}, daily", series.provenance)
                 chart = metric_chart(frame, metric=metric, percentile=percentile, title=title,
                                      mine=mine_frame(own) if own else None)
-                st.altair_chart(chart, width="stretch", key=f"{key}_chart")
+                draw(chart, key=f"{key}_chart")
                 chart_downloads(chart, frame, name=f"{info.label} {percentile} daily", provenance=series,
                                 key=f"{key}_export")
                 if own:
@@ -260,7 +262,7 @@ def uptime_strip(series: Sourced[list[UptimePoint]], *, hourly: bool, window_day
         frame = uptime_frame(points, hourly=hourly)
         title = chart_title(what[0].upper() + what[1:], series.provenance)
         chart = uptime_chart(frame, title=title)
-        st.altair_chart(chart, width="stretch", key=f"{key}_chart")
+        draw(chart, key=f"{key}_chart")
         chart_downloads(chart, frame.drop(columns=["slot"]), name=what, provenance=series, key=f"{key}_export")
         simulated_caveats(series.provenance, key=f"{key}_caveats")
         worst = worst_slot_text(points, hourly=hourly, simulated=simulated, name=md.escape_markdown_text)
@@ -283,7 +285,7 @@ def error_rate_chart(frame: pd.DataFrame, *, label: str, counted: str, title: st
     with fewer than THIN_SAMPLE_COUNT calls behind it is a hollow point; the tooltip names the
     calls behind each day."""
     legend = alt.Legend(orient="bottom", title=None)
-    base = alt.Chart(frame).encode(
+    base = alt.Chart().encode(  # the frame goes on the layer (see metric_chart)
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %d", tickCount="day")),
         y=alt.Y("value:Q", title="% errored", scale=alt.Scale(zero=True)),
     )
@@ -300,7 +302,7 @@ def error_rate_chart(frame: pd.DataFrame, *, label: str, counted: str, title: st
         color=colour, shape=shape, tooltip=tooltip)
     description = (f"Line chart: daily {label} in percent per provider ({names(frame['provider'])}), "
                    f"{date_span(frame['date'])}; hollow points rest on few {counted}.")
-    return finish(alt.layer(line, solid, hollow).properties(title=title, height=height), description=description)
+    return finish(alt.layer(line, solid, hollow, data=frame).properties(title=title, height=height), description=description)
 
 
 def no_data(what: str, why: str, series: Sourced, *, key: str) -> None:
@@ -327,7 +329,7 @@ def _error_rate_body(rates: ErrorRates, window_days: int | None, key: str) -> No
     if frame["value"].notna().any():
         title = chart_title(f"{rate.label}, daily", series.provenance)
         chart = error_rate_chart(frame, label=rate.label, counted=rate.counted, title=title)
-        st.altair_chart(chart, width="stretch", key=f"{key}_{kind}_chart")
+        draw(chart, key=f"{key}_{kind}_chart")
         chart_downloads(chart, frame, name=f"{rate.label} daily", provenance=series, key=f"{key}_{kind}_export")
         thin = int(frame["thin"].sum())
         if thin:

@@ -21,7 +21,7 @@ from routerlens.provenance import Kind, Provenance
 from routerlens.routing import RequestSpec
 
 from .badges import provenance_badge
-from .charts import CHART_HEIGHT, PALETTE, SHAPES, finish, names
+from .charts import CHART_HEIGHT, PALETTE, SHAPES, draw, finish, names
 from .playground_state import Comparison, ModelComparison
 from .playground_tools import answer_checks, answer_text, code_span
 
@@ -100,7 +100,7 @@ def measurement_log(rows: list[dict], *, key: str) -> None:
         st.markdown("**By model and routing mode** (successful answers)")
         st.dataframe(summary, hide_index=True, key=f"{key}_summary_df")
         st.markdown("**Time to first token vs end-to-end speed** (each answer measured in this session)")
-        st.altair_chart(_ttft_chart(ok), width="stretch", key=f"{key}_chart")
+        draw(_ttft_chart(ok), key=f"{key}_chart")
     st.markdown("**Every request this session**")
     st.dataframe(df, hide_index=True, key=f"{key}_log_df")
     with st.container(horizontal=True, key=f"{key}_log_actions", vertical_alignment="center"):

@@ -14,7 +14,7 @@ from routerlens.metrics import SeriesPoint
 from routerlens.provenance import Sourced
 
 from .badges import provenance_badge, sourced_badges, sourced_notice
-from .charts import CHART_HEIGHT, NEUTRAL, PALETTE, SHAPES, date_span, finish, names
+from .charts import CHART_HEIGHT, NEUTRAL, PALETTE, SHAPES, date_span, draw, finish, names
 from .export import chart_downloads
 from .pricing import change_value_text
 
@@ -111,7 +111,7 @@ def price_history_panel(history: dict[str, Sourced[list[SeriesPoint]]], log: Sou
             end = max(end or changes[-1].when, changes[-1].when)
         chart = price_history_chart(effective, list_price_frame(steps, end), changes_frame(changes, endpoint_names(log.value)),
                                     side=side, title=f"Effective {side} price per day (solid) and list price (dashed)")
-        st.altair_chart(chart, width="stretch", key=f"{key}_history_chart")
+        draw(chart, key=f"{key}_history_chart")
         chart_downloads(chart, effective, name=f"effective {side} price per day", provenance=[series, log],
                         key=f"{key}_history_export")
         marks = (f"{len(changes)} recorded {side}-price change(s) are marked in orange; hover for from → to."

@@ -109,6 +109,7 @@ SETTING_KINDS: dict[str, str] = {
     "ROUTERLENS_CHAT_TOTAL_S": "seconds",
     "ROUTERLENS_HISTORY_URL": "secret",  # a database URL may hold a password: never echoed
     "ROUTERLENS_RECORD_LIVE": "yes/no",
+    "ROUTERLENS_CHECK_CHARTS": "yes/no",  # for tests: validate every chart drawn (components/charts.py)
 }
 """Every setting the app reads from secrets or the environment, by the kind of value it takes
 (``tests/test_config.py`` checks that the code reads no other ``ROUTERLENS_`` name)."""

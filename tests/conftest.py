@@ -31,6 +31,7 @@ def _isolated_env(monkeypatch):
     monkeypatch.setenv("OPENROUTER_BASE_URL", DEAD_BASE_URL)
     monkeypatch.setenv("ROUTERLENS_OFFLINE", "1")
     monkeypatch.setenv("ROUTERLENS_HISTORY_URL", "off")  # never a developer's own recording; tests opt in
+    monkeypatch.setenv("ROUTERLENS_CHECK_CHARTS", "1")  # every chart a test draws is checked against Vega-Lite's schema
     _fresh_shared_key_guard()  # its limits live as long as the process: each test starts with none used
     yield
 
