@@ -43,6 +43,7 @@ import httpx
 from httpx_sse import SSEError, connect_sse
 
 from .client import OpenRouterClient, OpenRouterError, error_from_response
+from .config import positive_float, setting_text
 from .images import PreparedImage
 from .parse import as_dict, to_decimal, to_int, to_str
 from .parse import loads as strict_json
@@ -74,12 +75,8 @@ class StreamLimits:
         """From ``st.secrets`` first, then the environment; a missing or unreadable value keeps
         its default."""
         def pick(name: str, default: float) -> float:
-            raw = (secrets or {}).get(name, env.get(name))
-            try:
-                value = float(str(raw)) if raw is not None else default
-            except ValueError:
-                return default
-            return value if value > 0 and value == value and value != float("inf") else default
+            value = positive_float(setting_text(name, env, secrets))
+            return default if value is None else value
 
         return cls(pick(FIRST_TOKEN_LIMIT_ENV, cls.first_token_s), pick(IDLE_LIMIT_ENV, cls.idle_s),
                    pick(TOTAL_LIMIT_ENV, cls.total_s))
