@@ -43,6 +43,7 @@ import httpx
 from httpx_sse import SSEError, connect_sse
 
 from .client import OpenRouterClient, OpenRouterError, error_from_response
+from .config import positive_float, setting_text
 from .images import PreparedImage
 from .parse import as_dict, to_decimal, to_int, to_str
 from .parse import loads as strict_json
@@ -74,12 +75,8 @@ class StreamLimits:
         """From ``st.secrets`` first, then the environment; a missing or unreadable value keeps
         its default."""
         def pick(name: str, default: float) -> float:
-            raw = (secrets or {}).get(name, env.get(name))
-            try:
-                value = float(str(raw)) if raw is not None else default
-            except ValueError:
-                return default
-            return value if value > 0 and value == value and value != float("inf") else default
+            value = positive_float(setting_text(name, env, secrets))
+            return default if value is None else value
 
         return cls(pick(FIRST_TOKEN_LIMIT_ENV, cls.first_token_s), pick(IDLE_LIMIT_ENV, cls.idle_s),
                    pick(TOTAL_LIMIT_ENV, cls.total_s))
@@ -633,14 +630,10 @@ class ChatStream:
         if not isinstance(chunk, dict):
             return "", False
         self._absorb_meta(chunk)
-        choices = chunk.get("choices") if isinstance(chunk.get("choices"), list) else []
-        first = as_dict(choices[0]) if choices else {}
+        first = _first_choice(chunk)
         self.result.finish_reason = to_str(first.get("finish_reason")) or self.result.finish_reason
-        error = chunk.get("error")
-        if isinstance(error, dict):
-            self.result.failure = midstream_failure(OpenRouterError(
-                str(error.get("message") or "error")[:500], status=to_int(error.get("code")),
-                metadata=as_dict(error.get("metadata"))))
+        if isinstance(chunk.get("error"), dict):
+            self.result.failure = midstream_failure(_body_error(chunk["error"]))
             return "", False
         delta = as_dict(first.get("delta"))
         calling = self._calls.add(delta.get("tool_calls"))
@@ -652,19 +645,27 @@ class ChatStream:
         if not isinstance(payload, dict):
             raise OpenRouterError("the server sent an unexpected answer", kind="parse")
         self._absorb_meta(payload)
-        choices = payload.get("choices") if isinstance(payload.get("choices"), list) else []
-        first = as_dict(choices[0]) if choices else {}
+        first = _first_choice(payload)
         message = as_dict(first.get("message"))
         self.result.text = to_str(message.get("content")) or ""
         self.result.refusal = to_str(message.get("refusal")) or ""
         self._calls.add(message.get("tool_calls"), whole=True)
         self.result.finish_reason = to_str(first.get("finish_reason"))
         if isinstance(payload.get("error"), dict):
-            error = payload["error"]
-            self.result.failure = describe_failure(OpenRouterError(
-                str(error.get("message") or "error")[:500], status=to_int(error.get("code")),
-                metadata=as_dict(error.get("metadata"))))
+            self.result.failure = describe_failure(_body_error(payload["error"]))
         self.result.complete = True
+
+
+def _first_choice(payload: dict) -> dict:
+    """``choices[0]`` of a chunk or a complete answer (``{}`` when there is none, as in the usage chunk)."""
+    choices = payload.get("choices")
+    return as_dict(choices[0]) if isinstance(choices, list) and choices else {}
+
+
+def _body_error(error: dict) -> OpenRouterError:
+    """An ``{"error": {code, message, metadata}}`` inside a 200 answer (mid-stream, or in the body)."""
+    return OpenRouterError(str(error.get("message") or "error")[:500], status=to_int(error.get("code")),
+                           metadata=as_dict(error.get("metadata")))
 
 
 def _json(body: bytes):

@@ -21,7 +21,6 @@ Definitions (used in code and on screen alike):
 from __future__ import annotations
 
 import collections
-import concurrent.futures
 import csv
 import datetime as dt
 import io
@@ -39,7 +38,7 @@ from .pricing import blended_per_m
 from .provenance import Provenance, Sourced
 from .providers import ProviderTable, provider_table
 from .schema import Model
-from .service import DataService, under_page_budget
+from .service import DataService, map_under_page_budget
 
 MAX_MODELS = 4
 """The current model plus up to three others."""
@@ -329,9 +328,9 @@ def columns_for(service: DataService, ids: Sequence[str], *, provider_list=None)
     for together: where they are fetched, four models cost one round trip, not four."""
     models = [service.model(model_id) for model_id in ids]
     lists: list = [None] * len(ids)
-    if provider_list is not None and ids:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=len(ids), thread_name_prefix="routerlens-compare") as pool:
-            lists = list(pool.map(under_page_budget(lambda model_id: provider_list(service, model_id)), ids))
+    if provider_list is not None:
+        lists = map_under_page_budget(lambda model_id: provider_list(service, model_id), ids,
+                                      thread_name_prefix="routerlens-compare")
     return [Column(model_id, model, providers) for model_id, model, providers in zip(ids, models, lists)]
 
 
@@ -544,10 +543,8 @@ def speed_price_data(service: DataService, ids: Sequence[str], names: Mapping[st
     """Every compared model's providers on speed versus price. The provider tables are read
     together (live, each one's stats are one round trip, and four models wait for the slowest,
     not for the sum); the data service alone decides where each comes from."""
-    if not ids:
-        return SpeedPriceData()
-    with concurrent.futures.ThreadPoolExecutor(max_workers=len(ids), thread_name_prefix="routerlens-compare") as pool:
-        tables = list(pool.map(under_page_budget(lambda model_id: table_for(service, model_id)), ids))
+    tables = map_under_page_budget(lambda model_id: table_for(service, model_id), ids,
+                                   thread_name_prefix="routerlens-compare")
     legend = _legend_names(ids, names)
     return SpeedPriceData(tuple(speed_price_model(model_id, legend[model_id], table)
                                 for model_id, table in zip(ids, tables)))

@@ -20,7 +20,7 @@ import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
 from urllib.parse import urlsplit
 
@@ -86,8 +86,48 @@ class ApiKey:
         raise TypeError("ApiKey cannot be pickled")
 
 
-def _truthy(value: str | None) -> bool:
+def truthy(value: object) -> bool:
+    """A yes/no setting's value: one of :data:`TRUE_WORDS` (anything else, or nothing, is no)."""
     return str(value or "").strip().lower() in TRUE_WORDS
+
+
+def positive_float(text: str | None) -> float | None:
+    """A ``seconds`` setting's value: a finite number above 0, else ``None`` (the default applies)."""
+    try:
+        value = float((text or "").strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value > 0 else None
+
+
+def positive_count(text: str | None) -> int | None:
+    """A ``count`` setting's value: the whole part of a finite number, when it is 1 or more."""
+    value = positive_float(text)
+    return int(value) if value is not None and value >= 1 else None
+
+
+def positive_dollars(text: str | None) -> Decimal | None:
+    """A ``dollars`` setting's value (``"$2.50"`` or ``"2.50"``): finite and above 0, else ``None``."""
+    try:
+        value = Decimal((text or "").strip().lstrip("$"))
+    except ArithmeticError:
+        return None
+    return value if value.is_finite() and value > 0 else None
+
+
+NUMBER_KINDS = {"seconds": positive_float, "count": positive_count, "dollars": positive_dollars}
+"""How each numeric kind of setting is read; :func:`setting_problems` asks the same readers."""
+
+
+def setting_text(name: str, env: Mapping[str, str], secrets: Mapping[str, object] | None) -> str | None:
+    """One setting's text as it applies: the secret (a TOML scalar as its string form), else (no
+    secret, a blank one, or a table) the environment variable; stripped, ``None`` when neither
+    gives any. Every reader of a setting takes it from here, so they agree on which value wins."""
+    for source in (secrets or {}, env):
+        text = secret_text(source.get(name))
+        if text is not None and text.strip():
+            return text.strip()
+    return None
 
 
 # -- secrets and what each setting accepts ----------------------------------------------------------
@@ -164,12 +204,8 @@ def _value_problem(kind: str, text: str) -> bool:
         return word not in MODE_WORDS
     if kind == "url":
         return not word.startswith(("http://", "https://"))
-    if kind in ("seconds", "count", "dollars"):
-        try:
-            number = Decimal(word.lstrip("$") if kind == "dollars" else word)
-        except InvalidOperation:
-            return True
-        return not (number.is_finite() and number > 0 and (kind != "count" or int(number) > 0))
+    if kind in NUMBER_KINDS:
+        return NUMBER_KINDS[kind](word) is None
     return False
 
 
@@ -295,33 +331,23 @@ def load_settings(
     secrets = {k: v for k, v in secrets.items() if isinstance(v, str) or k == "connections"}
 
     def pick(name: str) -> str | None:
-        return _first(secrets.get(name), env.get(name))
+        return setting_text(name, env, secrets)
 
     base_url = (pick("OPENROUTER_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
-    if _truthy(pick("ROUTERLENS_OFFLINE")):
+    if truthy(pick("ROUTERLENS_OFFLINE")):
         mode = DataMode.OFFLINE
     else:
         mode = DataMode.parse(pick("ROUTERLENS_DATA_MODE"))
     if mode_override:
         mode = DataMode.parse(mode_override, mode)
     key_text = _first(key_override, pick("OPENROUTER_API_KEY"))
-    timeout = pick("ROUTERLENS_TIMEOUT")
     kwargs: dict = {}
-    if timeout:
-        try:
-            total = float(timeout)
-        except ValueError:
-            total = math.nan
-        if total > 0 and math.isfinite(total):  # else the default applies (and setting_problems says so)
-            total = max(0.5, total)
-            kwargs = {"total_timeout": total, "read_timeout": min(10.0, total), "connect_timeout": min(3.0, total)}
-    kwargs["page_budget_s"] = kwargs.get("total_timeout", Settings.total_timeout) + 5.0
-    try:
-        budget = float(pick("ROUTERLENS_PAGE_BUDGET") or "nan")
-        if budget > 0 and math.isfinite(budget):
-            kwargs["page_budget_s"] = budget
-    except ValueError:
-        pass
+    total = positive_float(pick("ROUTERLENS_TIMEOUT"))  # None: the default applies (setting_problems says why)
+    if total is not None:
+        total = max(0.5, total)
+        kwargs = {"total_timeout": total, "read_timeout": min(10.0, total), "connect_timeout": min(3.0, total)}
+    kwargs["page_budget_s"] = (positive_float(pick("ROUTERLENS_PAGE_BUDGET"))
+                               or kwargs.get("total_timeout", Settings.total_timeout) + 5.0)
     from .history.config import history_url, record_live
 
     return Settings(

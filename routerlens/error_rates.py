@@ -16,7 +16,6 @@ Nothing here knows which source answered.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -24,12 +23,12 @@ from typing import Any
 from . import routes
 from .formatting import integer, percent
 from .ids import STANDARD, ModelRef
-from .metrics import SeriesPoint, extend_series, parse_metric_series, series_from_recording
+from .metrics import SeriesPoint, daily_series, parse_metric_series
 from .parse import ParseError, split_series_key, to_percent
 from .provenance import Sourced
 from .providers import ProviderTable, provider_table
 from .routing_pick import Candidate
-from .service import DataService, RecordedSeries, Want
+from .service import DataService
 
 
 @dataclass(frozen=True)
@@ -108,15 +107,8 @@ def error_rate_series(service: DataService, model_id: str | ModelRef, kind: str,
     nothing (never a snapshot, never simulated)."""
     rate = ERROR_RATES[kind]
     ref = ModelRef.of(model_id)
-    table = table or provider_table(service, ref)
-    slug = service.permaslug(ref)
-    names = tuple(sorted(table.names_by_id().items()))
-    return service.get(Want(
-        f"daily {rate.label.lower()}s",
-        functools.partial(parse_error_rates, names=names, variant=ref.variant), [],
-        live=(routes.error_rate(kind, slug, ref.variant),), needs_data=True,
-        recorded=RecordedSeries(slug, ref.variant, rate.metric),
-        from_recording=functools.partial(series_from_recording, names), extend=extend_series))
+    return daily_series(service, ref, table or provider_table(service, ref), f"daily {rate.label.lower()}s",
+                        parse_error_rates, lambda slug: routes.error_rate(kind, slug, ref.variant), rate.metric)
 
 
 def warm(service: DataService, model_id: str | ModelRef) -> None:

@@ -26,6 +26,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .config import positive_count, positive_dollars, setting_text, truthy
+
 SHARED_OPT_IN = "ROUTERLENS_SHARED_KEY_PLAYGROUND"
 SHARED_MAX_TOKENS = "ROUTERLENS_PLAYGROUND_MAX_TOKENS"
 SHARED_RPM = "ROUTERLENS_PLAYGROUND_RPM"
@@ -54,38 +56,18 @@ class HostPolicy:
 
 
 def load_policy(env: Mapping[str, str], secrets: Mapping[str, object] | None = None) -> HostPolicy:
-    """The host's playground policy from secrets, then environment."""
-    secrets = secrets or {}
-
-    def pick(name: str) -> str:
-        value = secrets.get(name)
-        if value is None or str(value).strip() == "":
-            value = env.get(name)
-        return str(value or "").strip()
+    """The host's playground policy from secrets, then environment (read as
+    :func:`routerlens.config.setting_problems` checks them: a value it reports keeps its default)."""
+    def pick(name: str) -> str | None:
+        return setting_text(name, env, secrets)
 
     return HostPolicy(
-        shared_key_allowed=pick(SHARED_OPT_IN).lower() in {"1", "true", "yes", "on"},
-        max_tokens=_positive_int(pick(SHARED_MAX_TOKENS), DEFAULT_SHARED_MAX_TOKENS),
-        requests_per_minute=_positive_int(pick(SHARED_RPM), DEFAULT_SHARED_RPM),
-        global_requests_per_minute=_positive_int(pick(SHARED_GLOBAL_RPM), DEFAULT_SHARED_GLOBAL_RPM),
-        daily_usd=_positive_decimal(pick(SHARED_DAILY_USD), DEFAULT_SHARED_DAILY_USD),
+        shared_key_allowed=truthy(pick(SHARED_OPT_IN)),
+        max_tokens=positive_count(pick(SHARED_MAX_TOKENS)) or DEFAULT_SHARED_MAX_TOKENS,
+        requests_per_minute=positive_count(pick(SHARED_RPM)) or DEFAULT_SHARED_RPM,
+        global_requests_per_minute=positive_count(pick(SHARED_GLOBAL_RPM)) or DEFAULT_SHARED_GLOBAL_RPM,
+        daily_usd=positive_dollars(pick(SHARED_DAILY_USD)) or DEFAULT_SHARED_DAILY_USD,
     )
-
-
-def _positive_decimal(text: str, default: Decimal) -> Decimal:
-    try:
-        value = Decimal(text.lstrip("$"))
-    except ArithmeticError:
-        return default
-    return value if value.is_finite() and value > 0 else default
-
-
-def _positive_int(text: str, default: int) -> int:
-    try:
-        value = int(float(text))
-    except ValueError:
-        return default
-    return value if value > 0 else default
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,15 +168,24 @@ def metric_series(service: DataService, model_id: str | ModelRef, metric: str, p
         raise ValueError(f"unknown metric/percentile {metric}/{percentile}")
     ref = ModelRef.of(model_id)
     table = table or provider_table(service, ref)
+    return daily_series(service, ref, table, f"daily {METRICS[metric].label.lower()} series",
+                        functools.partial(parse_metric_series, percentile=percentile),
+                        lambda slug: routes.comparison(metric, slug, ref.variant, percentile), metric, percentile,
+                        simulate=functools.partial(simulate_metric, table, metric, percentile))
+
+
+def daily_series(service: DataService, ref: ModelRef, table: ProviderTable, what: str, parse: Callable[..., list],
+                 route: Callable[[str], routes.LiveRoute], metric: str, percentile: str = "", *,
+                 simulate: Callable | None = None) -> Sourced[list[SeriesPoint]]:
+    """A daily per-endpoint series of the website's charts, named by ``table``'s providers: live
+    (``route(permaslug)``, read by ``parse(payload, names=…, variant=…)``), extended or replaced by
+    this deployment's recording of ``metric``, else ``simulate`` when there is one."""
     slug = service.permaslug(ref)
     names = tuple(sorted(table.names_by_id().items()))
     return service.get(Want(
-        f"daily {METRICS[metric].label.lower()} series",
-        functools.partial(parse_metric_series, percentile=percentile, names=names, variant=ref.variant), [],
-        live=(routes.comparison(metric, slug, ref.variant, percentile),), needs_data=True,
-        recorded=RecordedSeries(slug, ref.variant, metric, percentile),
-        from_recording=functools.partial(series_from_recording, names), extend=extend_series,
-        simulate=functools.partial(simulate_metric, table, metric, percentile)))
+        what, functools.partial(parse, names=names, variant=ref.variant), [],
+        live=(route(slug),), needs_data=True, recorded=RecordedSeries(slug, ref.variant, metric, percentile),
+        from_recording=functools.partial(series_from_recording, names), extend=extend_series, simulate=simulate))
 
 
 # --- the recording ---------------------------------------------------------------------------------

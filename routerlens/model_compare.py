@@ -27,13 +27,15 @@ from dataclasses import dataclass, replace
 
 from .chat import ChatResult, ChatStream, StreamLimits, cost_text
 from .client import OpenRouterClient
+from .compare import MAX_MODELS
 from .formatting import integer, seconds
 from .routing import RequestSpec, RoutingMode
 from .schema import Model
 from .tools import check_answer, check_call, response_schema
 
-MIN_MODELS, MAX_MODELS = 2, 4
-"""A comparison needs two models and holds four at most (the Compare page's limit too)."""
+MIN_MODELS = 2
+"""A comparison needs two models; it holds :data:`routerlens.compare.MAX_MODELS` at most, as the
+Compare page does."""
 NOT_RANKED = "Only complete answers are ranked; a failed or cut-off answer is shown but not ranked."
 
 

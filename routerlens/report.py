@@ -116,7 +116,6 @@ def gather(service: DataService, model: Sourced[Model], *, table: ProviderTable 
     report = Report(model_id=m.id, name=m.name, description=m.description[:DESCRIPTION_CHARS],
                     generated=utcnow().replace(microsecond=0), status=service.status(),
                     figures=model_figures(m, model.provenance))
-    notices = [model.notice, table.endpoints.notice]
     report.tables.append(Table("Providers", providers_rows(table), _sources(table.endpoints, table.stats)
                                if table.stats.value else _sources(table.endpoints)))
 
@@ -138,10 +137,9 @@ def gather(service: DataService, model: Sourced[Model], *, table: ProviderTable 
         report.tables.append(Table("Token volume on OpenRouter", [
             {"Period": fig.label or fig.period, "Tokens": fig.tokens_display or fmt.tokens(fig.tokens),
              "Rank among all models": fig.rank if fig.rank else "unknown"} for fig in volume.value], _sources(volume)))
-    notices += [ranking.notice, launch.notice, volume.notice]
     status = report.status
-    report.notices = list(dict.fromkeys(n for n, s in zip(notices, [model, table.endpoints, ranking, launch, volume])
-                                        if n and not (status and status.covers(s))))
+    report.notices = list(dict.fromkeys(s.notice for s in (model, table.endpoints, ranking, launch, volume)
+                                        if s.notice and not (status and status.covers(s))))
     return report
 
 

@@ -36,7 +36,7 @@ import contextlib
 import functools
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
@@ -173,12 +173,18 @@ def page_budget(seconds: float | None, *, waiting: Callable[[str | None], None] 
     ``waiting(None)``, how the announced wait ended: ``what`` names the route and the figure in
     words, ``failure`` is ``None`` when the answer came, else why not (so a page can list what
     it fetched and with what outcome)."""
+    until = None if seconds is None else time.monotonic() + seconds - draw_allowance(seconds)
+    with _budget_state(until, seconds, waiting, landed):
+        yield
+
+
+@contextlib.contextmanager
+def _budget_state(until: float | None, seconds: float | None, waiting: Callable | None = None,
+                  landed: Callable | None = None):
+    """This thread's page budget set for the block, and what it was put back after it."""
     previous = (getattr(_PAGE_BUDGET, "until", None), getattr(_PAGE_BUDGET, "seconds", None),
                 getattr(_PAGE_BUDGET, "waiting", None), getattr(_PAGE_BUDGET, "landed", None))
-    _PAGE_BUDGET.until = None if seconds is None else time.monotonic() + seconds - draw_allowance(seconds)
-    _PAGE_BUDGET.seconds = seconds
-    _PAGE_BUDGET.waiting = waiting
-    _PAGE_BUDGET.landed = landed
+    _PAGE_BUDGET.until, _PAGE_BUDGET.seconds, _PAGE_BUDGET.waiting, _PAGE_BUDGET.landed = until, seconds, waiting, landed
     try:
         yield
     finally:
@@ -198,14 +204,20 @@ def under_page_budget(fn: Callable[..., T]) -> Callable[..., T]:
     until, seconds = getattr(_PAGE_BUDGET, "until", None), getattr(_PAGE_BUDGET, "seconds", None)
 
     def run(*args, **kwargs):
-        _PAGE_BUDGET.until, _PAGE_BUDGET.seconds, _PAGE_BUDGET.waiting = until, seconds, None
-        _PAGE_BUDGET.landed = None
-        try:
+        with _budget_state(until, seconds):
             return fn(*args, **kwargs)
-        finally:
-            _PAGE_BUDGET.until = _PAGE_BUDGET.seconds = None
 
     return run
+
+
+def map_under_page_budget(fn: Callable[[Any], T], items: Sequence, *, thread_name_prefix: str) -> list[T]:
+    """``fn`` over every item at once, one thread each, under the calling thread's page budget
+    (:func:`under_page_budget`); the results in the items' order. A page reading several models'
+    tables waits for the slowest, not for the sum."""
+    if not items:
+        return []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(items), thread_name_prefix=thread_name_prefix) as pool:
+        return list(pool.map(under_page_budget(fn), items))
 
 
 WAIT_NOTICE_S = 0.6
@@ -573,7 +585,7 @@ class DataService:
         failure: str | None = "the wait was cut short"
         try:
             result = future.result(timeout=limit - WAIT_NOTICE_S)
-            failure = self._reason(route, result) if isinstance(result, OpenRouterError) else None
+            failure = self.failure_reason(route, result)
             return result
         except concurrent.futures.TimeoutError:
             failure = (f"{self._out_of_budget().message}; it goes on and lands for the next view" if by_budget

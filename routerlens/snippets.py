@@ -146,6 +146,11 @@ def _messages_apart(body: dict[str, Any]) -> list[dict]:
     return messages
 
 
+def _indented(lines: list[str] | str, by: str) -> list[str]:
+    """Code lines (or text of several) moved right by ``by``; blank lines stay empty."""
+    return [f"{by}{line}" if line else line for line in (lines.splitlines() if isinstance(lines, str) else lines)]
+
+
 def _lines(*parts: str | list[str]) -> list[str]:
     """Code parts (strings may hold several lines) as one list of lines."""
     return "\n".join(part if isinstance(part, str) else "\n".join(part) for part in parts).splitlines()
@@ -167,15 +172,13 @@ def python_openai(spec: RequestSpec, prompt: str, options: SnippetOptions) -> Sn
         lines = ["import json", *lines, *(["", *py_tool_functions(spec)] if spec.tools else []),
                  f"messages = {py_literal(messages)}",
                  *py_answer(spec, _lines(ask), py_sdk_read(spec, stream=options.stream), stream=options.stream)]
-        return Snippet("Python · OpenAI SDK", "python", "\n".join(lines) + "\n", install="pip install openai")
-    lines += ask
-    if options.stream:
-        lines += ["for chunk in response:",
+    elif options.stream:
+        lines += [*ask, "for chunk in response:",
                   "    if chunk.choices and chunk.choices[0].delta.content:",
                   '        print(chunk.choices[0].delta.content, end="", flush=True)',
                   "print()"]
     else:
-        lines += ["print(response.choices[0].message.content)"]
+        lines += [*ask, "print(response.choices[0].message.content)"]
     return Snippet("Python · OpenAI SDK", "python", "\n".join(lines) + "\n", install="pip install openai")
 
 
@@ -209,12 +212,11 @@ def python_openrouter(spec: RequestSpec, prompt: str, options: SnippetOptions) -
     else:
         read = py_sdk_read(spec, stream=options.stream, events="events")
         if options.stream:  # the SDK's event stream is a context manager
-            read = "with response as events:\n" + "".join(f"    {line}\n" if line else "\n"
-                                                           for line in read.splitlines())
+            read = "\n".join(["with response as events:", *_indented(read, "    ")]) + "\n"
         answer = py_answer(spec, _lines(["response = client.chat.send(", _kwargs(body, 4), ")"]), read,
                            stream=options.stream)
         lines += [*(["", *py_tool_functions(spec)] if spec.tools else []), f"messages = {py_literal(messages)}", "",
-                  "with OpenRouter(", *client, ") as client:", *(f"    {line}" if line else line for line in answer)]
+                  "with OpenRouter(", *client, ") as client:", *_indented(answer, "    ")]
     return Snippet("Python · OpenRouter SDK", "python", "\n".join(lines) + "\n", install="pip install openrouter")
 
 
@@ -228,22 +230,15 @@ def python_stdlib(spec: RequestSpec, prompt: str, options: SnippetOptions) -> Sn
         lines.append('messages = body["messages"]  # answers that call tools, and their results, are added here')
     lines += ["", f"headers = {py_literal(headers)}",
               f'headers["Authorization"] = "Bearer " + os.environ["{KEY_ENV}"]', ""]
+    request = ["request = urllib.request.Request(", f"    {json.dumps(url)},", '    data=json.dumps(body).encode("utf-8"),',
+               "    headers=headers,", '    method="POST",', ")"]
     if not plain(spec):
         lines += ["", "def send(body):", '    """POST the body; the response is read as it arrives."""',
-                  "    request = urllib.request.Request(", f"        {json.dumps(url)},",
-                  '        data=json.dumps(body).encode("utf-8"),', "        headers=headers,",
-                  '        method="POST",',
-                  "    )", "    return urllib.request.urlopen(request, timeout=120)", "", "",
+                  *_indented(request, "    "), "    return urllib.request.urlopen(request, timeout=120)", "", "",
                   *py_tool_functions(spec),
                   *py_answer(spec, [], py_http_read(spec, stream=options.stream), stream=options.stream)]
         return Snippet("Python · no dependencies", "python", "\n".join(lines) + "\n")
-    lines += ["request = urllib.request.Request(",
-              f"    {json.dumps(url)},",
-              '    data=json.dumps(body).encode("utf-8"),',
-              "    headers=headers,",
-              '    method="POST",',
-              ")",
-              "with urllib.request.urlopen(request, timeout=120) as response:"]
+    lines += [*request, "with urllib.request.urlopen(request, timeout=120) as response:"]
     if options.stream:
         lines += ["    for raw in response:  # server-sent events; ': …' lines are keep-alive comments",
                   '        line = raw.decode("utf-8").strip()',
@@ -275,22 +270,18 @@ def typescript_openai(spec: RequestSpec, prompt: str, options: SnippetOptions) -
         client.append(f"  defaultHeaders: {js_literal(_headers(options), 2)},")
     lines = ['import OpenAI from "openai";', "", "const client = new OpenAI({", *client, "});", ""]
     extra = [name for name in body if name not in OPENAI_NATIVE]
+    params = "ChatCompletionCreateParamsStreaming" if options.stream else "ChatCompletionCreateParamsNonStreaming"
+    widened = " & Record<string, unknown>" if extra else ""
+    why = ([f"// OpenRouter's own fields ({', '.join(extra)}) are not in the OpenAI SDK's types; it sends them as is."]
+           if extra else [])
     if messages is not None:
-        params = "ChatCompletionCreateParamsStreaming" if options.stream else "ChatCompletionCreateParamsNonStreaming"
-        widened = " & Record<string, unknown>" if extra else ""
         lines += [*ts_tool_functions(spec),
-                  f"const messages: OpenAI.Chat.ChatCompletionMessageParam[] = {js_literal(messages)};"]
-        if extra:
-            lines.append(f"// OpenRouter's own fields ({', '.join(extra)}) are not in the OpenAI SDK's types; it sends "
-                         "them as is.")
-        lines += [f"const body: OpenAI.Chat.{params}{widened} = {{", *fields, "};", "",
+                  f"const messages: OpenAI.Chat.ChatCompletionMessageParam[] = {js_literal(messages)};", *why,
+                  f"const body: OpenAI.Chat.{params}{widened} = {{", *fields, "};", "",
                   *ts_answer(spec, stream=options.stream)]
         return Snippet("TypeScript · openai", "typescript", "\n".join(lines) + "\n", install="npm install openai")
     if extra:
-        params = "ChatCompletionCreateParamsStreaming" if options.stream else "ChatCompletionCreateParamsNonStreaming"
-        names = ", ".join(extra)
-        lines += [f"// OpenRouter's own fields ({names}) are not in the OpenAI SDK's types; it sends them as is.",
-                  f"const body: OpenAI.Chat.{params} & Record<string, unknown> = {{", *fields, "};",
+        lines += [*why, f"const body: OpenAI.Chat.{params}{widened} = {{", *fields, "};",
                   "const response = await client.chat.completions.create(body);"]
     else:
         lines += ["const response = await client.chat.completions.create({", *fields, "});"]
@@ -452,7 +443,7 @@ def py_answer(spec: RequestSpec, ask: list[str], read: str, *, stream: bool) -> 
     one = [*ask, *read.splitlines()]
     if spec.tools:
         lines = [f"for _ in range({MAX_TOOL_ROUNDS}):  # ask; if the answer calls tools, send the results, ask again",
-                 *(f"    {line}" if line else line for line in [*one, *PY_ANSWER_CALLS.splitlines()])]
+                 *_indented([*one, *PY_ANSWER_CALLS.splitlines()], "    ")]
     else:
         lines = one
     if structured(spec):
@@ -566,7 +557,7 @@ def ts_answer(spec: RequestSpec, *, stream: bool) -> list[str]:
     lines = ['let text = "";']
     if spec.tools:
         lines += [f"for (let round = 0; round < {MAX_TOOL_ROUNDS}; round++) {{",
-                  *(f"  {line}" if line else line for line in (one + TS_ANSWER_CALLS).splitlines()), "}"]
+                  *_indented(one + TS_ANSWER_CALLS, "  "), "}"]
     else:
         lines += one.splitlines()
     if structured(spec):

@@ -416,7 +416,9 @@ _UNARY = {ast.UAdd: operator.pos, ast.USub: operator.neg}
 def calculate(expression: str) -> int | float:
     """Evaluate arithmetic exactly (fractions), walking the syntax tree: only numbers, + - * /
     // % **, unary signs and parentheses are allowed, never names, calls or attributes."""
-    if not isinstance(expression, str) or not expression.strip():
+    if not isinstance(expression, str):
+        raise CalculationError("the expression must be text")
+    if not expression.strip():
         raise CalculationError("the expression is empty")
     if len(expression) > EXPRESSION_LIMIT:
         raise CalculationError(f"the expression is longer than {EXPRESSION_LIMIT} characters")
@@ -425,7 +427,12 @@ def calculate(expression: str) -> int | float:
     except SyntaxError:
         raise CalculationError("the expression is not arithmetic") from None
     value = _evaluate(tree.body)
-    return int(value) if value.denominator == 1 else float(f"{float(value):.12g}")
+    if value.denominator == 1:
+        return int(value)
+    try:
+        return float(f"{float(value):.12g}")
+    except OverflowError:  # a fraction within the bit limit can still be past float's range
+        raise CalculationError("the result would be too large") from None
 
 
 def _evaluate(node: ast.AST) -> Fraction:

@@ -168,3 +168,31 @@ def test_an_unrecognised_secret_is_shown_in_the_sidebar(monkeypatch):
     assert not at.exception
     warnings = [w.value for w in at.sidebar.warning]
     assert len(warnings) == 1 and "ROUTERLENS\\_DATA\\_MODE" in warnings[0] and "auto, live or offline" in warnings[0]
+
+
+# -- every reader of a setting agrees with setting_problems on the value that applies ---------------
+
+@pytest.mark.parametrize("text", ["inf", "1e999", "-inf"])
+def test_an_infinite_count_keeps_the_default_and_is_reported(text):
+    """``ROUTERLENS_PLAYGROUND_RPM = inf`` once crashed the playground (OverflowError) and went unreported."""
+    from routerlens.limits import DEFAULT_SHARED_RPM, load_policy
+
+    assert load_policy({"ROUTERLENS_PLAYGROUND_RPM": text}).requests_per_minute == DEFAULT_SHARED_RPM
+    assert load_settings({"ROUTERLENS_PLAYGROUND_RPM": text}).problems
+
+
+def test_a_blank_secret_falls_through_to_the_environment_for_every_reader():
+    from routerlens.chat import StreamLimits
+    from routerlens.history.config import record_live
+    from routerlens.limits import load_policy
+
+    assert StreamLimits.load({"ROUTERLENS_CHAT_IDLE_S": "7"}, {"ROUTERLENS_CHAT_IDLE_S": " "}).idle_s == 7.0
+    assert load_policy({"ROUTERLENS_PLAYGROUND_RPM": "9"}, {"ROUTERLENS_PLAYGROUND_RPM": ""}).requests_per_minute == 9
+    assert record_live({"ROUTERLENS_RECORD_LIVE": "1"}, {"ROUTERLENS_RECORD_LIVE": ""})
+    assert load_settings({"ROUTERLENS_TIMEOUT": "4"}, {"ROUTERLENS_TIMEOUT": ""}).total_timeout == 4.0
+
+
+def test_a_seconds_value_too_large_for_a_float_is_reported_not_silently_dropped():
+    s = load_settings({"ROUTERLENS_PAGE_BUDGET": "1e999"})
+    assert s.page_budget_s == Settings.total_timeout + 5.0
+    assert len(s.problems) == 1 and "ROUTERLENS_PAGE_BUDGET" in s.problems[0]

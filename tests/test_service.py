@@ -228,3 +228,17 @@ def test_a_new_source_joins_by_touching_the_service_only(fake):
     svc = WithRecording(Settings(mode=DataMode.OFFLINE), order={**ORDER, DataMode.OFFLINE: ("recorded", "snapshot")})
     series = metric_series(svc, "openai/gpt-4o-mini", "throughput", "p50")
     assert series.value == ["recorded"] and series.provenance.source == "a recording"
+
+
+def test_work_run_under_the_page_budget_leaves_the_callers_budget_in_place():
+    """A wrapped function run on the page's own thread once wiped the page's budget on its way
+    out, so the rest of the render waited for live answers without a deadline."""
+    from routerlens.service import page_budget, under_page_budget
+
+    service = DataService(Settings(mode=DataMode.OFFLINE))
+    with page_budget(30):
+        inside = under_page_budget(service._budget_left)()
+        assert inside is not None and 0 < inside <= 30
+        under_page_budget(lambda: None)()
+        assert service._budget_left() is not None
+    assert service._budget_left() is None

@@ -320,6 +320,12 @@ def test_example_results_are_deterministic_and_marked_as_made_up():
     assert json.loads(example_result("calculate", SUM))["result"] == 126
 
 
+def test_an_example_call_the_calculator_cannot_answer_gets_an_error_result_never_an_exception():
+    """A fraction too large for a float once raised OverflowError out of the playground's tool loop."""
+    assert "too large" in json.loads(example_result("calculate", '{"expression": "2 ** 2000 / 3"}'))["error"]
+    assert "must be text" in json.loads(example_result("calculate", '{"expression": 5}'))["error"]
+
+
 @pytest.mark.parametrize("expression, value", [
     ("1 + 2 * 3", 7), ("(1 + 2) * 3", 9), ("0.1 + 0.2", 0.3), ("2 ** -2", 0.25), ("7 // 2", 3), ("-7 % 3", 2),
     ("10 / 4", 2.5), ("2 ** 64", 2 ** 64),
@@ -332,6 +338,7 @@ def test_calculator(expression, value):
     ("__import__('os').system('true')", "only numbers"), ("(1).__class__", "only numbers"), ("x + 1", "only numbers"),
     ("9 ** 9 ** 9", "too large"), ("1 / 0", "division by zero"), ("2 ** 0.5", "whole-number powers"),
     ("1 +", "not arithmetic"), ("1" * 300, "longer than"), ("", "empty"), ("True + 1", "only numbers"),
+    ("2 ** 2000 / 3", "too large"), (5, "must be text"),
 ])
 def test_calculator_refuses_anything_but_arithmetic(expression, why):
     with pytest.raises(CalculationError, match=why):

@@ -8,6 +8,8 @@ from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
 
+from ..config import setting_text, truthy
+
 URL_ENV = "ROUTERLENS_HISTORY_URL"
 RECORD_LIVE_ENV = "ROUTERLENS_RECORD_LIVE"
 OFF = frozenset({"off", "none", "no", "0", "false"})
@@ -42,9 +44,7 @@ def record_live(env: Mapping[str, str] | None = None, secrets: Mapping[str, Any]
     ``[connections.history]`` or ``ROUTERLENS_RECORD_LIVE=1``)."""
     env = os.environ if env is None else env
     value = _section(secrets).get("record_live")
-    if value is None:
-        value = (secrets or {}).get(RECORD_LIVE_ENV, env.get(RECORD_LIVE_ENV))
-    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+    return truthy(setting_text(RECORD_LIVE_ENV, env, secrets) if value is None else value)
 
 
 def sqlite_file(url: str) -> Path | None:
