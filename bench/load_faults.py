@@ -37,7 +37,9 @@ session renders its page once more (Chromium reloads it; a protocol session asks
 run the page again), a streaming session gets one more answer. Then the
 conversation on screen is checked against what was sent: every prompt once, in order, each with
 its own answer (no lost message). Exceptions on screen, console errors, server tracebacks and the
-server's memory (sampled every second) are reported.
+server's memory (sampled every second) are reported, with the server's CPU over the hold as a
+share of one core and the machine's load average: whether slow renders were the app at work or
+the app waiting for a shared machine's cores.
 
 Everything is driven from one asyncio loop (Playwright's async API and the ``websockets`` client
 Streamlit itself depends on), so 50 sessions wait in parallel without 50 threads.
@@ -48,6 +50,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import threading
 import time
@@ -389,6 +392,7 @@ async def run(sessions: int, streaming: int, seconds: float, phase_s: float, tim
                 all_open_s = time.monotonic() - opening
                 began = time.monotonic()
                 until = began + seconds
+                cpu_began, load_began = app.cpu_s(), os.getloadavg()[0]
                 server.cycle()
                 tasks = [stream(s, p, i, until, timeout_s) if i < streaming
                          else browse(s, p, app.url, browsable, i + 1, until, timeout_s, read_pause_s) if i < in_browser
@@ -396,6 +400,7 @@ async def run(sessions: int, streaming: int, seconds: float, phase_s: float, tim
                          for i, (s, p) in enumerate(crowd)]
                 _note_problems(crowd, await asyncio.gather(*tasks, return_exceptions=True))
                 ran_s = time.monotonic() - began
+                cpu_hold, load_end = app.cpu_s() - cpu_began, os.getloadavg()[0]
                 server.settle()
 
                 async def final(index: int, session: Session, page) -> None:
@@ -471,6 +476,11 @@ async def run(sessions: int, streaming: int, seconds: float, phase_s: float, tim
         "console_errors": sum(len(s.watch.console_errors) for s, _ in crowd),
         "console_error_samples": sorted({e[:160] for s, _ in crowd for e in s.watch.console_errors})[:5],
         "server_tracebacks": log.count("Traceback"),
+        # The server's CPU over the hold, as a share of one core (its scripts share one
+        # interpreter): near 1 the app was the bottleneck; well under 1 with slow renders, it was
+        # waiting for the machine's cores (the load average says how busy they were).
+        "server_cpu_hold_s": round(cpu_hold, 1), "server_core_share_hold": round(cpu_hold / ran_s, 2),
+        "cores": os.cpu_count(), "loadavg_hold_start": round(load_began, 1), "loadavg_hold_end": round(load_end, 1),
         "rss_start_mb": round(rss_start), "rss_peak_mb": round(peak), "rss_end_sessions_open_mb": round(rss_sessions_open),
         "rss_first_quarter_max_mb": round(max(rss[: max(1, len(rss) // 4)], default=0)),
         "rss_last_quarter_max_mb": round(max(rss[-max(1, len(rss) // 4):], default=0)),
@@ -540,7 +550,9 @@ def markdown(result: dict) -> str:
             f"again; p50 {result['answer_p50_s']} s); at the end {result['sessions'] - len(result['unresponsive'])} "
             f"of {result['sessions']} sessions answered again (the slowest in {result['final_check_max_s']} s); "
             f"{len(result['lost_messages'])} sessions with lost messages; {result['server_tracebacks']} "
-            f"server tracebacks; RSS {result['rss_start_mb']} → peak {result['rss_peak_mb']} MB (first quarter max "
+            f"server tracebacks; the server busy {result['server_core_share_hold']:.0%} of one core during the hold "
+            f"(1-minute load average {result['loadavg_hold_start']} → {result['loadavg_hold_end']} on "
+            f"{result['cores']} cores); RSS {result['rss_start_mb']} → peak {result['rss_peak_mb']} MB (first quarter max "
             f"{result['rss_first_quarter_max_mb']}, last quarter max {result['rss_last_quarter_max_mb']} MB) | "
             f"no exception, no lost message, all responsive, bounded memory | {'; '.join(wrong) if wrong else 'ok'} |")
 
