@@ -1,7 +1,17 @@
 """Load and faults together: many sessions while the loopback OpenRouter keeps changing its mind.
 
-    python -m bench.load_faults                                   # 50 sessions, 10 streaming, 60 s
-    python -m bench.load_faults --sessions 8 --streaming 3 --seconds 20
+    python -m bench.load_faults                  # 50 sessions, 10 streaming, 13 in Chromium, 60 s
+    python -m bench.load_faults --sessions 8 --streaming 3 --browser-sessions 5 --seconds 20
+
+Which sessions are real browsers: the streaming sessions and ``--browser-sessions`` minus
+``--streaming`` browsing ones (3 by default) run in headless Chromium, where console errors and
+what a person sees are checked. Every other browsing session is a protocol client
+(bench/protocol_session.py): a real Streamlit session over the same websocket the browser uses
+(``/_stcore/stream``), asking for pages as the frontend does and reading every message the server
+sends, but drawing nothing. Why: this machine has 2 cores; with 50 Chromium renderers and the
+server on them, every visitor was on screen only after 228 s and a page render took 98 s (p50),
+so the run measured the browsers, not the app. A protocol client costs the server what a browser
+session costs it (a session, its script runs, its messages) and the load generator almost nothing.
 
 One Streamlit server in Auto mode, with a host key shared for the playground, against the
 loopback OpenRouter (tests/fakeserver.py). While the sessions run, the server cycles through
@@ -11,20 +21,28 @@ again, then 503 (``Retry-After: 2``), and so on.
 Visitors arrive over 20 seconds (not all in one instant); the hold starts once every one of them
 has a page on screen, and the phases start with it.
 
-* **Browsing sessions** open the registered pages in turn, each after a reader's pause (8 s), and
-  wait for the full render (the render-finished signal of tests/browser/harness.py).
+* **Browsing sessions** open the registered pages in turn, each after a reader's pause (8 s). In
+  Chromium a page is opened by its URL and its render time runs to the full render (the
+  render-finished signal of tests/browser/harness.py); a protocol session moves through the
+  pages in one session, as sidebar clicks do, and its render time runs from the request to the
+  server's ``script_finished`` (nothing is drawn, so the two are reported apart). Exceptions are
+  the exception elements on screen (Chromium) or sent in the run's deltas (protocol, which also
+  counts a run that ended in a compile error and a page the server did not find).
 * **Streaming sessions** send playground prompts one after another; an answer streams for about
   two seconds. A turn that fails (the 429/503 phases reach the chat route too) is retried with
   "Retry last turn" until it is answered.
 
 At the end the server is put back to normal and every session must still answer: a browsing
-session renders its page once more, a streaming session gets one more answer. Then the
+session renders its page once more (Chromium reloads it; a protocol session asks its session to
+run the page again), a streaming session gets one more answer. Then the
 conversation on screen is checked against what was sent: every prompt once, in order, each with
 its own answer (no lost message). Exceptions on screen, console errors, server tracebacks and the
-server's memory (sampled every second) are reported.
+server's memory (sampled every second) are reported, with the server's CPU over the hold as a
+share of one core and the machine's load average: whether slow renders were the app at work or
+the app waiting for a shared machine's cores.
 
-Everything is driven from one asyncio loop (Playwright's async API), so 50 sessions wait in
-parallel without 50 threads.
+Everything is driven from one asyncio loop (Playwright's async API and the ``websockets`` client
+Streamlit itself depends on), so 50 sessions wait in parallel without 50 threads.
 """
 
 from __future__ import annotations
@@ -32,6 +50,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import threading
 import time
@@ -53,6 +72,7 @@ from tests.browser.harness import (  # noqa: E402
     chromium_executable,
     registered_pages,
 )
+from bench.protocol_session import ProtocolSession  # noqa: E402
 from tests.fakeserver import FakeOpenRouter, Reply, error_body  # noqa: E402
 
 try:
@@ -68,6 +88,7 @@ CHUNK_DELAY_S = 0.04
 READ_PAUSE_S = 8.0  # a reader's pause between two pages (the load of people, not of a loop)
 ARRIVAL_S = 20.0  # visitors arrive over this many seconds
 RETRY_CLICK_S = 15.0  # a Retry click that starts no run in this time is counted lost and made again
+BROWSER_BROWSING = 3  # browsing sessions kept in Chromium by default, next to the streaming ones
 CHAT_BOX = '[data-testid="stChatInputTextArea"]'
 IDLE_JS = "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
 
@@ -154,9 +175,10 @@ class PhasedServer:
 
 @dataclass
 class Session:
-    name: str
+    name: str  # "stream-3", "browse-12" (Chromium) or "protocol-40"
     watch: PageWatch = field(default_factory=PageWatch)
     renders: list[float] = field(default_factory=list)  # seconds per full render (browsing)
+    exception_texts: list[str] = field(default_factory=list)  # what a protocol session was sent
     sent: list[str] = field(default_factory=list)  # prompts sent (streaming)
     answers: list[float] = field(default_factory=list)  # seconds from Enter to the final answer
     retries: int = 0
@@ -202,6 +224,36 @@ async def browse(session: Session, page, url: str, pages: list, offset: int, unt
         await page.goto(f"{url}/{info.url_path}", wait_until="commit")
         session.renders.append(await _rendered(page, timeout_s))
         session.exceptions = max(session.exceptions, await _exceptions(page))
+
+
+def _protocol_render(session: Session, render) -> None:
+    session.renders.append(render.seconds)
+    session.exceptions += len(render.exceptions)
+    session.exception_texts += [f"/{render.page}: {text}"[:200] for text in render.exceptions]
+
+
+async def open_protocol(session: Session, client: ProtocolSession, first_path: str, delay: float) -> float:
+    """A protocol visitor arrives as a browser one does: the app's root, then their first page."""
+    await asyncio.sleep(delay)
+    started = time.monotonic()
+    await client.connect()
+    _protocol_render(session, await client.open(""))
+    if first_path:
+        _protocol_render(session, await client.open(first_path))
+    session.renders.clear()  # arrivals are reported apart, as for the Chromium sessions
+    return time.monotonic() - started
+
+
+async def browse_protocol(session: Session, client: ProtocolSession, pages: list, offset: int, until: float,
+                          read_pause_s: float) -> None:
+    """Read, then go to the next page in the same session, until the hold ends."""
+    index = offset
+    while True:
+        await asyncio.sleep(read_pause_s)
+        if time.monotonic() >= until:
+            return
+        _protocol_render(session, await client.open(pages[index % len(pages)].url_path))
+        index += 1
 
 
 async def _turn(session: Session, page, prompt: str, timeout_s: float) -> None:
@@ -262,10 +314,26 @@ def lost_messages(session: Session, transcript: list[list[str]]) -> list[str]:
     return problems
 
 
+def arrival_slots(sessions: int, in_browser: int) -> list[int]:
+    """Each session's place in the line of arrivals: the Chromium sessions (the first
+    ``in_browser``) spread evenly among the protocol ones, so the costly browser arrivals are not
+    bunched at the start."""
+    browser = [j * sessions // in_browser for j in range(in_browser)]
+    taken = set(browser)
+    return browser + [slot for slot in range(sessions) if slot not in taken]
+
+
 async def run(sessions: int, streaming: int, seconds: float, phase_s: float, timeout_s: float, *,
-              arrival_s: float = ARRIVAL_S, read_pause_s: float = READ_PAUSE_S) -> dict:
+              browser_sessions: int | None = None, arrival_s: float = ARRIVAL_S,
+              read_pause_s: float = READ_PAUSE_S) -> dict:
+    """``browser_sessions`` run in Chromium (the ``streaming`` ones first), the rest over the
+    protocol; by default the streaming sessions and BROWSER_BROWSING browsing ones."""
     from playwright.async_api import async_playwright
 
+    in_browser = min(sessions, streaming + BROWSER_BROWSING) if browser_sessions is None else browser_sessions
+    if not streaming <= in_browser <= sessions:
+        raise ValueError(f"browser sessions ({in_browser}) must cover the {streaming} streaming ones and "
+                         f"not exceed the {sessions} sessions")
     server = PhasedServer(phase_s)
     env = app_env(base_url=server.fake.base_url, offline=False, extra={
         "OPENROUTER_API_KEY": KEY, "ROUTERLENS_SHARED_KEY_PLAYGROUND": "1", "ROUTERLENS_PLAYGROUND_RPM": "100000",
@@ -294,8 +362,12 @@ async def run(sessions: int, streaming: int, seconds: float, phase_s: float, tim
                 await warm_page.goto(app.url, wait_until="commit")
                 await _rendered(warm_page, timeout_s)
                 await warm.close()
+                # crowd[i] is (Session, Chromium page) for i < in_browser, else (Session, ProtocolSession).
                 crowd: list[tuple[Session, object]] = []
                 for index in range(sessions):
+                    if index >= in_browser:
+                        crowd.append((Session(f"protocol-{index}"), ProtocolSession(app.url, timeout_s=timeout_s)))
+                        continue
                     context = await browser.new_context(viewport=VIEWPORT)
                     await context.add_init_script(RUN_COUNTER_JS)
                     page = await context.new_page()
@@ -306,21 +378,29 @@ async def run(sessions: int, streaming: int, seconds: float, phase_s: float, tim
                 # Visitors arrive over ARRIVAL_S seconds, not in one instant; the hold starts once
                 # every one of them has their first page on screen.
                 gap = arrival_s / max(1, sessions - 1)
+                slots = arrival_slots(sessions, in_browser)
+
+                def first_path(index: int) -> str:
+                    return playground.url_path if index < streaming else browsable[index % len(browsable)].url_path
+
                 opening = time.monotonic()
                 arrivals = await asyncio.gather(*(
-                    open_session(s, p, app.url, playground.url_path if i < streaming
-                                 else browsable[i % len(browsable)].url_path, i * gap, timeout_s)
+                    open_session(s, p, app.url, first_path(i), slots[i] * gap, timeout_s) if i < in_browser
+                    else open_protocol(s, p, first_path(i), slots[i] * gap)
                     for i, (s, p) in enumerate(crowd)), return_exceptions=True)
                 _note_problems(crowd, arrivals)
                 all_open_s = time.monotonic() - opening
                 began = time.monotonic()
                 until = began + seconds
+                cpu_began, load_began = app.cpu_s(), os.getloadavg()[0]
                 server.cycle()
                 tasks = [stream(s, p, i, until, timeout_s) if i < streaming
-                         else browse(s, p, app.url, browsable, i + 1, until, timeout_s, read_pause_s)
+                         else browse(s, p, app.url, browsable, i + 1, until, timeout_s, read_pause_s) if i < in_browser
+                         else browse_protocol(s, p, browsable, i + 1, until, read_pause_s)
                          for i, (s, p) in enumerate(crowd)]
                 _note_problems(crowd, await asyncio.gather(*tasks, return_exceptions=True))
                 ran_s = time.monotonic() - began
+                cpu_hold, load_end = app.cpu_s() - cpu_began, os.getloadavg()[0]
                 server.settle()
 
                 async def final(index: int, session: Session, page) -> None:
@@ -328,17 +408,28 @@ async def run(sessions: int, streaming: int, seconds: float, phase_s: float, tim
                     try:
                         if index < streaming:
                             await _turn(session, page, f"load s{index} final {FILLER}", timeout_s)
-                        else:
+                        elif index < in_browser:
                             await page.reload(wait_until="commit")
                             await _rendered(page, timeout_s)
+                        else:
+                            render = await page.rerun()
+                            session.exceptions += len(render.exceptions)
+                            session.exception_texts += [f"final /{render.page}: {t}"[:200] for t in render.exceptions]
                         session.final_s = time.monotonic() - started
-                        session.exceptions = max(session.exceptions, await _exceptions(page))
+                        if index < in_browser:
+                            session.exceptions = max(session.exceptions, await _exceptions(page))
                     except Exception as exc:  # noqa: BLE001 - reported, not raised
                         session.problem = session.problem or f"final check: {type(exc).__name__}: {exc}"[:200]
 
                 await asyncio.gather(*(final(i, s, p) for i, (s, p) in enumerate(crowd)))
                 lost, evidence = {}, {}
                 for index, (session, page) in enumerate(crowd):
+                    if index >= in_browser:
+                        if session.problem or session.exceptions:
+                            evidence[session.name] = {"page": page.page, "renders": len(page.renders),
+                                                      "exceptions": session.exception_texts[:5]}
+                        await page.close()
+                        continue
                     transcript = await page.evaluate(TRANSCRIPT_JS) if index < streaming else []
                     problems = lost_messages(session, transcript) if index < streaming else []
                     if problems:
@@ -353,28 +444,43 @@ async def run(sessions: int, streaming: int, seconds: float, phase_s: float, tim
             peak = app.peak_rss_mb()
     finally:
         server.stop()
-    browsers = [s for s, _ in crowd[streaming:]]
+    browsers = [s for s, _ in crowd[streaming:in_browser]]
+    protocols = [s for s, _ in crowd[in_browser:]]
     streamers = [s for s, _ in crowd[:streaming]]
     renders = sorted(r for s in browsers for r in s.renders)
+    protocol_renders = sorted(r for s in protocols for r in s.renders)
     answers = sorted(a for s in streamers for a in s.answers)
     rss = [m for _, m in memory]
     return {
-        "sessions": sessions, "streaming": streaming, "seconds": seconds, "ran_s": round(ran_s, 1),
+        "sessions": sessions, "streaming": streaming, "browser_sessions": in_browser,
+        "protocol_sessions": sessions - in_browser, "seconds": seconds, "ran_s": round(ran_s, 1),
         "arrival_s": arrival_s, "read_pause_s": read_pause_s, "all_open_s": round(all_open_s, 1),
         "slowest_arrival_s": _q(sorted(a for a in arrivals if isinstance(a, float)), 1.0),
         "phase_s": phase_s, "phases": [phase for _, phase in server.changes],
-        "page_renders": len(renders), "render_p50_s": _q(renders, 0.5), "render_max_s": _q(renders, 1.0),
+        "page_renders": len(renders), "render_p50_s": _q(renders, 0.5), "render_p95_s": _q(renders, 0.95),
+        "render_max_s": _q(renders, 1.0),
+        "protocol_page_renders": len(protocol_renders), "protocol_render_p50_s": _q(protocol_renders, 0.5),
+        "protocol_render_p95_s": _q(protocol_renders, 0.95), "protocol_render_max_s": _q(protocol_renders, 1.0),
         "prompts_sent": sum(len(s.sent) for s in streamers), "answers": len(answers), "retries": sum(s.retries for s in streamers),
         "lost_retry_clicks": sum(s.lost_clicks for s in streamers),
         "answer_p50_s": _q(answers, 0.5), "answer_max_s": _q(answers, 1.0),
-        "final_check_max_s": max((s.final_s for s, _ in crowd if s.final_s is not None), default=None),
+        "final_check_max_s": _round(max((s.final_s for s, _ in crowd if s.final_s is not None), default=None)),
+        "protocol_final_check_max_s": _round(max((s.final_s for s in protocols if s.final_s is not None), default=None)),
         "unresponsive": [s.name for s, _ in crowd if s.final_s is None],
         "problems": {s.name: s.problem for s, _ in crowd if s.problem},
         "lost_messages": lost, "evidence": evidence,
         "exceptions": sum(s.exceptions for s, _ in crowd),
+        "browser_exceptions": sum(s.exceptions for s, _ in crowd[:in_browser]),
+        "protocol_exceptions": sum(s.exceptions for s in protocols),
+        "protocol_exception_samples": sorted({t for s in protocols for t in s.exception_texts})[:5],
         "console_errors": sum(len(s.watch.console_errors) for s, _ in crowd),
         "console_error_samples": sorted({e[:160] for s, _ in crowd for e in s.watch.console_errors})[:5],
         "server_tracebacks": log.count("Traceback"),
+        # The server's CPU over the hold, as a share of one core (its scripts share one
+        # interpreter): near 1 the app was the bottleneck; well under 1 with slow renders, it was
+        # waiting for the machine's cores (the load average says how busy they were).
+        "server_cpu_hold_s": round(cpu_hold, 1), "server_core_share_hold": round(cpu_hold / ran_s, 2),
+        "cores": os.cpu_count(), "loadavg_hold_start": round(load_began, 1), "loadavg_hold_end": round(load_end, 1),
         "rss_start_mb": round(rss_start), "rss_peak_mb": round(peak), "rss_end_sessions_open_mb": round(rss_sessions_open),
         "rss_first_quarter_max_mb": round(max(rss[: max(1, len(rss) // 4)], default=0)),
         "rss_last_quarter_max_mb": round(max(rss[-max(1, len(rss) // 4):], default=0)),
@@ -402,6 +508,10 @@ def _note_problems(crowd: list, outcomes: list) -> None:
             session.problem = f"{type(outcome).__name__}: {str(outcome).splitlines()[0][:200]}"
 
 
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
 def _q(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -425,15 +535,24 @@ def verdict(result: dict) -> list[str]:
 
 def markdown(result: dict) -> str:
     wrong = verdict(result)
-    return (f"| load with faults: {result['sessions']} sessions ({result['streaming']} streaming playground answers) "
-            f"arriving over {result['arrival_s']:g} s (all on screen after {result['all_open_s']} s), held "
-            f"{result['seconds']:.0f} s while OpenRouter cycles normal → 429 → normal → 503 every "
-            f"{result['phase_s']:g} s, a {result['read_pause_s']:g}-second read between pages | {result['page_renders']} page renders (p50 {result['render_p50_s']} s, max "
-            f"{result['render_max_s']} s); {result['prompts_sent']} prompts, {result['answers']} answered "
-            f"after {result['retries']} retries ({result['lost_retry_clicks']} Retry clicks started no run and were made again; p50 {result['answer_p50_s']} s); every session answered again "
-            f"within {result['final_check_max_s']} s; {len(result['lost_messages'])} sessions with lost messages; "
-            f"{result['exceptions']} exceptions, {result['console_errors']} console errors, {result['server_tracebacks']} "
-            f"server tracebacks; RSS {result['rss_start_mb']} → peak {result['rss_peak_mb']} MB (first quarter max "
+    return (f"| load with faults: {result['sessions']} sessions ({result['streaming']} streaming playground answers; "
+            f"{result['browser_sessions']} in headless Chromium, {result['protocol_sessions']} browsing as protocol "
+            f"clients over Streamlit's websocket) arriving over {result['arrival_s']:g} s (all on screen after "
+            f"{result['all_open_s']} s), held {result['seconds']:.0f} s while OpenRouter cycles normal → 429 → normal → "
+            f"503 every {result['phase_s']:g} s, a {result['read_pause_s']:g}-second read between pages | "
+            f"Chromium: {result['page_renders']} browsing page renders to the full render (p50 {result['render_p50_s']} "
+            f"s, p95 {result['render_p95_s']} s, max {result['render_max_s']} s), {result['browser_exceptions']} "
+            f"exceptions and {result['console_errors']} console errors in its {result['browser_sessions']} sessions; protocol: {result['protocol_page_renders']} page runs from "
+            f"request to script_finished (p50 {result['protocol_render_p50_s']} s, p95 {result['protocol_render_p95_s']} s, "
+            f"max {result['protocol_render_max_s']} s), {result['protocol_exceptions']} exceptions; "
+            f"{result['prompts_sent']} prompts, {result['answers']} answered "
+            f"after {result['retries']} retries ({result['lost_retry_clicks']} Retry clicks started no run and were made "
+            f"again; p50 {result['answer_p50_s']} s); at the end {result['sessions'] - len(result['unresponsive'])} "
+            f"of {result['sessions']} sessions answered again (the slowest in {result['final_check_max_s']} s); "
+            f"{len(result['lost_messages'])} sessions with lost messages; {result['server_tracebacks']} "
+            f"server tracebacks; the server busy {result['server_core_share_hold']:.0%} of one core during the hold "
+            f"(1-minute load average {result['loadavg_hold_start']} → {result['loadavg_hold_end']} on "
+            f"{result['cores']} cores); RSS {result['rss_start_mb']} → peak {result['rss_peak_mb']} MB (first quarter max "
             f"{result['rss_first_quarter_max_mb']}, last quarter max {result['rss_last_quarter_max_mb']} MB) | "
             f"no exception, no lost message, all responsive, bounded memory | {'; '.join(wrong) if wrong else 'ok'} |")
 
@@ -442,11 +561,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--streaming", type=int, default=10)
+    parser.add_argument("--browser-sessions", type=int, default=None,
+                        help=f"sessions in Chromium, the streaming ones included (default: streaming + "
+                             f"{BROWSER_BROWSING}); the other browsing sessions are protocol clients")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--phase", type=float, default=6.0, help="seconds per server phase")
     parser.add_argument("--timeout", type=float, default=180.0, help="longest wait for one render or answer")
     args = parser.parse_args()
-    result = asyncio.run(run(args.sessions, args.streaming, args.seconds, args.phase, args.timeout))
+    result = asyncio.run(run(args.sessions, args.streaming, args.seconds, args.phase, args.timeout,
+                             browser_sessions=args.browser_sessions))
     print(json.dumps(result, indent=2))
     print(markdown(result))
     sys.exit(1 if verdict(result) else 0)

@@ -221,6 +221,12 @@ class StreamlitServer:
     def rss_mb(self) -> float:
         return _proc_status_kb(self.process.pid, "VmRSS") / 1024
 
+    def cpu_s(self) -> float:
+        """CPU seconds the server has used so far (user + system): with the wall time, whether a
+        slow run was the app working or the app waiting for a shared machine's cores."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
