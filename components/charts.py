@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from routerlens.config import TRUE_WORDS
+from routerlens.config import truthy
 from routerlens.provenance import Provenance
 
 # Altair checks every piece of a chart against the Vega-Lite JSON schema as it is built, and the whole
@@ -61,7 +61,7 @@ def finish(chart, *, description: str):
 
 def checking_charts() -> bool:
     """Whether :func:`draw` validates each chart against the Vega-Lite schema (the tests do)."""
-    return os.environ.get("ROUTERLENS_CHECK_CHARTS", "").strip().lower() in TRUE_WORDS
+    return truthy(os.environ.get("ROUTERLENS_CHECK_CHARTS"))
 
 
 def draw(chart, *, key: str) -> None:
