@@ -156,6 +156,9 @@ def visitor_id() -> str:
     return f"ip:{address}" if isinstance(address, str) and address else "local"
 
 
+TABS = ("Chat", "Compare modes", "Compare models", "Measurements")
+
+
 def playground(ctx: AppContext, *, key: str) -> None:
     """The whole playground for ``ctx.model_id``. ``key`` prefixes its widgets' keys; what it
     remembers is the session's one :class:`~components.playground_state.PlaygroundSession`
@@ -190,18 +193,24 @@ def playground(ctx: AppContext, *, key: str) -> None:
                     keep=_keeper(ctx, ctx.model_id) if options.record else None,
                     limits=StreamLimits.load(os.environ, app_secrets()))
 
-    chat_tab, compare_tab, models_tab, log_tab = st.tabs(["Chat", "Compare modes", "Compare models", "Measurements"])
-    with chat_tab:
-        # A fragment: sending a message reruns only the chat, not the whole page, so the request
-        # leaves sooner (bench/run.py measures the time to first token this adds).
-        st.fragment(chat_panel)(spec, options, sender, placeholder=f"Message {name}…", key=key)
-    with compare_tab:
-        default_pin = pinned or next((e.routing_slug for e in sender.endpoints), None)
-        compare_panel(spec, options, sender, pinned=default_pin, key=key)
-    with models_tab:
-        models_compare_panel(ctx, spec, options, sender, key=key)
-    with log_tab:
-        measurement_log(session().log, key=f"{key}_log")
+    # Only the open tab is drawn (switching tabs reruns the page): the page appears sooner, and the
+    # measurement log is read afresh whenever it is opened.
+    chat_tab, compare_tab, models_tab, log_tab = st.tabs(TABS, key=f"{key}_tab", on_change="rerun")
+    if chat_tab.open:
+        with chat_tab:
+            # A fragment: sending a message reruns only the chat, not the whole page, so the request
+            # leaves sooner (bench/run.py measures the time to first token this adds).
+            st.fragment(chat_panel)(spec, options, sender, placeholder=f"Message {name}…", key=key)
+    if compare_tab.open:
+        with compare_tab:
+            default_pin = pinned or next((e.routing_slug for e in sender.endpoints), None)
+            compare_panel(spec, options, sender, pinned=default_pin, key=key)
+    if models_tab.open:
+        with models_tab:
+            models_compare_panel(ctx, spec, options, sender, key=key)
+    if log_tab.open:
+        with log_tab:
+            measurement_log(session().log, key=f"{key}_log")
 
 
 # --- chat --------------------------------------------------------------------------------------------
@@ -254,7 +263,17 @@ def chat_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, place
             _retry(turns, spec, options, sender, results=results, key=key)
     draw_toolbar()
     if len(state.log) != logged and _in_fragment_rerun():
-        st.rerun(scope="app")  # the measurement log (another tab) shows the new answer too
+        # Once more, the chat alone: what is drawn above the new turn (e.g. the form that answers
+        # its tool calls) follows it. Never the whole app: a click during an app-wide rerun is lost,
+        # as Streamlit drops the fragment until that run has drawn it again (bench/load_faults.py).
+        st.rerun(scope="fragment")
+
+
+def _in_fragment_rerun() -> bool:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
 
 
 def _keep(sender: Sender, results: list[ChatResult]) -> None:
@@ -264,13 +283,6 @@ def _keep(sender: Sender, results: list[ChatResult]) -> None:
     problems = {problem for result in results if (problem := sender.keep(result))}
     for problem in problems:
         st.caption(f"Not recorded: {md.escape_markdown_text(problem)}")
-
-
-def _in_fragment_rerun() -> bool:
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    return bool(ctx and ctx.fragment_ids_this_run)
 
 
 def _toolbar(turns: list[Turn], spec: RequestSpec, *, key: str) -> None:

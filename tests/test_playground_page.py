@@ -54,6 +54,12 @@ def send(at, text: str, *files: tuple[str, bytes, str]):
     return at.run()
 
 
+def open_tab(at, label: str):
+    """Open one of the playground's tabs (only the open one is drawn), as a click on it does."""
+    at.session_state["pg_tab"] = label
+    return at.run()
+
+
 def messages(at) -> list[tuple[str, str]]:
     out = []
     for block in at.chat_message:
@@ -302,7 +308,7 @@ def test_shared_key_daily_budget_is_spent_and_then_refused(keyed, monkeypatch):
 # --- compare modes --------------------------------------------------------------------------------------------
 
 def test_compare_modes_side_by_side(keyed):
-    at = run_app(PAGE)
+    at = open_tab(run_app(PAGE), "Compare modes")
     at.text_area(key="pg_cmp_prompt").set_value("Same question")
     at.button(key="pg_cmp_send").click().run()
     assert not at.exception
@@ -314,13 +320,14 @@ def test_compare_modes_side_by_side(keyed):
     assert text.count("Echo: Same question") >= 3
     assert [row["Mode"] for row in at.session_state["playground"].log] == ["Balanced", "Nitro", "Exacto"]
     # the Measurements tab: summary by mode, chart, CSV
+    text = page_text(open_tab(at, "Measurements"))
     assert "Median TTFT (s)" in text
     assert len(at.get("vega_lite_chart")) == 1
     assert "Download CSV" in [b.label for b in at.get("download_button")]
 
 
 def test_compare_refuses_empty_prompt(keyed):
-    at = run_app(PAGE)
+    at = open_tab(run_app(PAGE), "Compare modes")
     at.button(key="pg_cmp_send").click().run()
     assert "empty prompt" in warnings(at) and posts(keyed) == []
 
@@ -347,6 +354,7 @@ def _per_model_answers(fake, *, failing: str | None = None, status: int = 503) -
 
 
 def _compare_models(at, models: list[str], prompt: str = "Same question", *, urls: str = ""):
+    open_tab(at, "Compare models")
     at.multiselect(key="pg_mcmp_models").set_value(models).run()
     at.text_area(key="pg_mcmp_prompt").set_value(prompt)
     at.text_area(key="pg_mcmp_urls").set_value(urls)
@@ -357,7 +365,7 @@ def _compare_models(at, models: list[str], prompt: str = "Same question", *, url
 
 def test_compare_models_side_by_side_with_one_model_failing(keyed):
     _per_model_answers(keyed, failing=FOUR)
-    at = run_app(PAGE)
+    at = open_tab(run_app(PAGE), "Compare models")
     assert at.multiselect(key="pg_mcmp_models").value == [MINI], "the sidebar's model first"
     _compare_models(at, [MINI, TURBO, FOUR])
     assert sorted(r.body["model"] for r in posts(keyed)) == sorted([MINI, TURBO, FOUR])
@@ -392,7 +400,7 @@ def test_compare_models_counts_each_model_against_the_shared_key(keyed, monkeypa
     assert len(posts(keyed)) == 3
     _compare_models(at, [MINI, TURBO])
     assert "3 requests per minute per visitor" in warnings(at) and len(posts(keyed)) == 3
-    send(at, "One more")  # the chat shares the allowance: three requests were counted, not one
+    send(open_tab(at, "Chat"), "One more")  # the chat shares the allowance: three were counted, not one
     assert "per visitor" in warnings(at) and len(posts(keyed)) == 3
 
 
@@ -422,12 +430,12 @@ def test_compare_models_sends_the_images_to_each_model(keyed):
 
 
 def test_compare_models_preselects_the_compare_pages_comparison(keyed):
-    linked = run_app(PAGE, query={"compare": f"{TURBO},{FOUR}"})
+    linked = open_tab(run_app(PAGE, query={"compare": f"{TURBO},{FOUR}"}), "Compare models")
     assert linked.multiselect(key="pg_mcmp_models").value == [MINI, TURBO, FOUR]
     assert "Preselected: the comparison from the Compare page." in page_text(linked)
     at = run_app("pages/compare.py", query={"model": MINI, "compare": TURBO})
     del at.query_params["compare"]  # the link is gone; the session still knows the comparison
-    at.switch_page(PAGE).run()
+    open_tab(at.switch_page(PAGE).run(), "Compare models")
     assert not at.exception
     assert at.multiselect(key="pg_mcmp_models").value == [MINI, TURBO]
 
@@ -509,6 +517,7 @@ def test_playground_state_is_one_object_in_one_slot_and_the_api_page_follows_it(
     at.text_area(key="pg_urls").set_value("https://example.com/cat.jpg")
     send(at, "Hello")
     at.button(key="pg_retry_btn").click().run()
+    open_tab(at, "Compare modes")
     at.text_area(key="pg_cmp_prompt").set_value("Same question")
     at.button(key="pg_cmp_send").click().run()
     assert not at.exception
@@ -814,6 +823,7 @@ def verdict_box(at) -> str:
 
 
 def _compare_modes(at, modes: list[RoutingMode], prompt: str):
+    open_tab(at, "Compare modes")
     at.multiselect(key="pg_cmp_modes").set_value(modes).run()
     at.text_area(key="pg_cmp_prompt").set_value(prompt)
     at.button(key="pg_cmp_send").click().run()
