@@ -17,6 +17,7 @@ from routerlens.providers import ProviderTable
 from routerlens.provenance import Sourced
 from routerlens.routing import RequestSpec
 from routerlens.schema import Model
+from routerlens.text import code_span
 from routerlens.tools import (
     CHOICES, EXAMPLE_SCHEMAS, EXAMPLE_TOOLS, ToolSet, as_editor_text, check_answer, check_call, example_result,
     parse_response_schema, parse_tools, pretty_json, response_schema, support_problems, tool_choice_value,
@@ -29,12 +30,6 @@ CHOICE_HELP = {"auto": "auto: the model decides", "none": "none: no tool calls",
                "required": "required: at least one call"}
 MARKS = {True: ":green[:material/check_circle:]", False: ":red[:material/cancel:]", None: ":gray[:material/remove:]"}
 """A check passed, failed, or could not be made (icons, not emoji: headless browsers lack emoji fonts)."""
-
-
-def code_span(text: str) -> str:
-    """Untrusted text as inline code: Markdown is not interpreted there; only backticks and line
-    breaks matter (a blank line would end the span), so both are replaced."""
-    return "`" + " ".join(text.replace("`", "'").splitlines()) + "`"
 
 
 # --- the editors ----------------------------------------------------------------------------------------
