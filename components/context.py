@@ -48,10 +48,11 @@ class AppContext:
     """What this render's page is on as a whole and why (set by :func:`get_context`, which shows it)."""
 
 
-def _secrets() -> dict:
+def app_secrets() -> dict:
     """``st.secrets`` as plain data (:func:`routerlens.config.plain_secrets`: TOML booleans and
     numbers as their string forms, and the ``[connections.history]`` section the recording is
-    configured by); empty when there is no secrets file."""
+    configured by); empty when there is no secrets file. The settings read them, and so do the
+    readers beyond them (e.g. the playground's limits)."""
     try:
         return plain_secrets(st.secrets)
     except Exception:  # no secrets.toml: StreamlitSecretNotFoundError and friends
@@ -60,7 +61,7 @@ def _secrets() -> dict:
 
 def page_budget_seconds() -> float:
     """How long one render may wait for live answers in all (``ROUTERLENS_PAGE_BUDGET``)."""
-    return load_settings(os.environ, _secrets()).page_budget_s
+    return load_settings(os.environ, app_secrets()).page_budget_s
 
 
 def waiting_notice():
@@ -70,11 +71,6 @@ def waiting_notice():
     from .status import PageProgress
 
     return PageProgress()
-
-
-def app_secrets() -> dict:
-    """The host's string secrets (for settings beyond the key, e.g. the playground's limits)."""
-    return _secrets()
 
 
 @st.cache_resource(max_entries=16, ttl=6 * 3600, show_spinner=False)
@@ -93,7 +89,7 @@ def _model_ids(cache_token: str, _service: DataService) -> tuple[list[str], str]
 
 
 def render_sidebar() -> AppContext:
-    secrets = _secrets()
+    secrets = app_secrets()
     base = load_settings(os.environ, secrets)
     model_box = st.sidebar.container()  # drawn first, filled once the data source is known
     with st.sidebar:
@@ -218,7 +214,7 @@ def _context() -> AppContext:
     if ctx is None:
         leave_legacy_pages_mode()
     if ctx is None:  # a page run on its own (component tests): build the context quietly
-        settings = load_settings(os.environ, _secrets())
+        settings = load_settings(os.environ, app_secrets())
         ctx = AppContext(settings, service_for(settings), DEFAULT_MODEL, None)
     return ctx
 

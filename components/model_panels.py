@@ -31,7 +31,7 @@ def model_header(model: Model, provenance: Provenance, *, key: str) -> None:
     if model.is_multimodal and "multimodal" not in tags:
         tags.insert(0, "multimodal")
     with st.container(horizontal=True, key=f"{key}_meta", vertical_alignment="center"):
-        st.markdown(f"`{md.escape_markdown_text(model.id)}` · by **{md.escape_markdown_text(model.author or 'unknown')}**")
+        st.markdown(f"{md.code_span(model.id)} · by **{md.escape_markdown_text(model.author or 'unknown')}**")
         for tag in tags:
             st.badge(f"#{tag}", color="violet")
         if model.expiration_date:
@@ -168,9 +168,7 @@ def parameters_panel(model: Model, provenance: Provenance, *, key: str) -> None:
     with st.container(border=True, key=f"{key}_params"):
         st.header("Supported parameters")
         if model.supported_parameters:
-            # Code spans show their text literally (escapes would show as backslashes); only a
-            # backtick could end one early, so backticks are dropped.
-            st.markdown(" ".join(f"`{p.replace('`', '')}`" for p in model.supported_parameters if p.strip('` ')))
+            st.markdown(" ".join(md.code_span(p) for p in model.supported_parameters if p.strip()))
         else:
             st.caption("unknown")
         details = {

@@ -19,11 +19,12 @@ from routerlens.model_compare import NOT_RANKED, Best, summary_row, verdict_line
 from routerlens.providers import ProviderTable
 from routerlens.provenance import Kind, Provenance
 from routerlens.routing import RequestSpec
+from routerlens.text import code_span  # also imported from here by components/playground.py
 
 from .badges import provenance_badge
 from .charts import CHART_HEIGHT, PALETTE, SHAPES, draw, finish, names
 from .playground_state import Comparison, ModelComparison
-from .playground_tools import answer_checks, answer_text, code_span
+from .playground_tools import answer_checks, answer_text
 
 
 def measured_provenance(result: ChatResult) -> Provenance:

@@ -17,9 +17,11 @@ from routerlens.providers import ProviderTable
 from routerlens.provenance import Sourced
 from routerlens.routing import RequestSpec
 from routerlens.schema import Model
+from routerlens.text import code_span
 from routerlens.tools import (
-    CHOICES, EXAMPLE_SCHEMAS, EXAMPLE_TOOLS, ToolSet, as_editor_text, check_answer, check_call, example_result,
-    parse_response_schema, parse_tools, pretty_json, response_schema, support_problems, tool_choice_value,
+    CHOICES, EXAMPLE_SCHEMAS, EXAMPLE_TOOLS, ToolSet, as_editor_text, check_call, example_result,
+    parse_response_schema, parse_tools, pretty_json, response_schema, structured_verdict, support_problems,
+    tool_choice_value,
 )
 
 from .badges import provenance_badge
@@ -29,12 +31,6 @@ CHOICE_HELP = {"auto": "auto: the model decides", "none": "none: no tool calls",
                "required": "required: at least one call"}
 MARKS = {True: ":green[:material/check_circle:]", False: ":red[:material/cancel:]", None: ":gray[:material/remove:]"}
 """A check passed, failed, or could not be made (icons, not emoji: headless browsers lack emoji fonts)."""
-
-
-def code_span(text: str) -> str:
-    """Untrusted text as inline code: Markdown is not interpreted there; only backticks and line
-    breaks matter (a blank line would end the span), so both are replaced."""
-    return "`" + " ".join(text.replace("`", "'").splitlines()) + "`"
 
 
 # --- the editors ----------------------------------------------------------------------------------------
@@ -192,10 +188,9 @@ def answer_checks(result: ChatResult | None, spec: RequestSpec | None, *, key: s
         tool_call_card(call, tools, number=index + 1, complete=result.ok, key=f"{key}_call{index}")
     if result.refusal:
         st.warning("**The model refused:** " + md.escape_markdown_text(result.refusal), icon=":material/block:")
-    schema = response_schema(spec.response_format) if spec is not None else None
-    if schema is None or result.tool_calls or not (result.text or result.ok):
+    verdict = structured_verdict(result, spec, partial=True)
+    if verdict is None:
         return
-    verdict = check_answer(result.text, schema)
     unfinished = "" if result.ok else " (checked as far as the answer came: it did not finish)"
     if verdict.ok:
         st.success(f"Valid against the response schema{unfinished}.", icon=":material/check_circle:")

@@ -13,11 +13,11 @@ from routerlens.routing import RequestSpec, RoutingMode
 from routerlens.provenance import Sourced
 from routerlens.schema import Model
 from routerlens.snippets import KEY_ENV, MAX_TOOL_ROUNDS, Snippet, SnippetOptions, structured
+from routerlens.text import code_span
 from routerlens.tools import tool_schemas
 
 from .badges import provenance_badge
 from .playground_state import current_spec
-from .playground_tools import code_span
 
 DEFAULT_PROMPT = "Hello! In one sentence, what can you do?"
 

@@ -100,9 +100,16 @@ def refresh_live_data(service: DataService, model_id: str | None, *, key: str) -
     then say how many refreshed and which failed and why. Returns the results by route."""
     box = st.status("Refreshing live data…", expanded=True)
     started = time.monotonic()
+    reasons: dict[LiveRoute, str | None] = {}
+
+    def reason_for(route: LiveRoute, result) -> str | None:
+        """Each route's failure reason, worked out once (listed as it lands, then summed up)."""
+        if route not in reasons:
+            reasons[route] = service.failure_reason(route, result)
+        return reasons[route]
 
     def landed(route: LiveRoute, result) -> None:
-        reason = service.failure_reason(route, result)
+        reason = reason_for(route, result)
         label = escape_markdown_text(route.label())
         with box:
             st.markdown(f":material/check_circle: {label}" if reason is None else
@@ -111,7 +118,7 @@ def refresh_live_data(service: DataService, model_id: str | None, *, key: str) -
     results = service.refresh_all(model_id, progress=landed)
     took = time.monotonic() - started
     failed = {route: reason for route, result in results.items()
-              if (reason := service.failure_reason(route, result)) is not None}
+              if (reason := reason_for(route, result)) is not None}
     summary = f"Refreshed {len(results) - len(failed)} of {len(results)} live routes in {took:.1f} s"
     if failed:
         summary += f"; {len(failed)} failed"

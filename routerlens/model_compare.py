@@ -31,7 +31,7 @@ from .compare import MAX_MODELS
 from .formatting import integer, seconds
 from .routing import RequestSpec, RoutingMode
 from .schema import Model
-from .tools import check_answer, check_call, response_schema
+from .tools import check_call, response_schema, structured_verdict
 
 MIN_MODELS = 2
 """A comparison needs two models; it holds :data:`routerlens.compare.MAX_MODELS` at most, as the
@@ -210,10 +210,8 @@ class Verdicts:
 def answer_verdicts(result: ChatResult, spec: RequestSpec) -> Verdicts:
     """Check an answer against the tools and schema of the request that produced it."""
     valid = sum(check_call(call, spec.tools).ok for call in result.tool_calls)
-    schema = response_schema(spec.response_format)
-    structured = (check_answer(result.text, schema).ok
-                  if schema is not None and result.ok and not result.tool_calls else None)
-    return Verdicts(len(result.tool_calls), valid, structured, result.ok)
+    structured = structured_verdict(result, spec)  # complete answers only, as the ranking
+    return Verdicts(len(result.tool_calls), valid, structured.ok if structured is not None else None, result.ok)
 
 
 def _calls_text(verdicts: Verdicts) -> str:

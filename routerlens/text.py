@@ -3,6 +3,8 @@
 Model descriptions and app names come from third parties. :func:`safe_markdown` makes them safe
 to hand to a Markdown renderer: HTML is escaped so it shows as text, images become plain links
 (no remote fetches), relative OpenRouter links become absolute, and only http(s) links survive.
+:func:`escape_markdown_text` makes a name plain text; :func:`code_span` shows an id or a name the
+model wrote exactly as written, as inline code.
 """
 
 from __future__ import annotations
@@ -32,6 +34,21 @@ def escape_markdown_text(text: str) -> str:
     """Plain text for a Markdown renderer: HTML escaped, Markdown/Streamlit syntax neutralised."""
     text = html.escape(text or "", quote=False)
     return re.sub(r"([\\`*_\[\]{}()#+!|~>:$])", r"\\\1", text)
+
+
+def code_span(text: str) -> str:
+    """Untrusted text as Markdown inline code, shown exactly as written: nothing in a code span is
+    interpreted (no escapes needed; they would show as backslashes). Line breaks become spaces (a
+    blank line would end the span and let Markdown in); backticks inside are kept, fenced by a
+    longer run of backticks, padded with a space where the text starts or ends with one (CommonMark
+    strips one space each side). Empty text is ``""``: an empty span would show as two backticks."""
+    one_line = " ".join((text or "").splitlines())
+    if not one_line:
+        return ""
+    fence = "`" * (max(map(len, re.findall(r"`+", one_line)), default=0) + 1)
+    edges = one_line[0] + one_line[-1]
+    pad = " " if "`" in edges or (edges == "  " and one_line.strip(" ")) else ""
+    return f"{fence}{pad}{one_line}{pad}{fence}"
 
 
 def safe_markdown(text: str | None, *, base: str = SITE) -> str:

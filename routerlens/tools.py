@@ -31,8 +31,9 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError, validators
 from jsonschema.exceptions import SchemaError, best_match
 
-from .chat import ToolCall
+from .chat import ChatResult, ToolCall
 from .parse import loads as strict_json
+from .routing import RequestSpec
 
 TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 """What OpenAI accepts as a function (and schema) name."""
@@ -279,6 +280,18 @@ def check_answer(text: str, schema: dict) -> Verdict:
         return Verdict((parsed, Check("It matches the schema", None, "not checked: the answer is not JSON")))
     error = first_error(value, schema)
     return Verdict((parsed, Check("It matches the schema", error is None, error or "")))
+
+
+def structured_verdict(result: ChatResult, spec: RequestSpec | None, *, partial: bool = False) -> Verdict | None:
+    """The verdict on an answer to a request sent with a response schema, or ``None`` when there
+    is nothing to judge: no schema was sent, the answer called tools instead, or it did not finish.
+    With ``partial`` an unfinished answer that has text is judged as far as it came (the chat does,
+    under the answer, and says so); a comparison's summary judges complete answers only, as its
+    ranking does. A complete answer is judged even when empty (it is then not valid JSON)."""
+    schema = response_schema(spec.response_format) if spec is not None else None
+    if schema is None or result.tool_calls or not (result.ok or (partial and result.text)):
+        return None
+    return check_answer(result.text, schema)
 
 
 def check_call(call: ToolCall, tools: Sequence[dict]) -> Verdict:

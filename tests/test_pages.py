@@ -106,6 +106,20 @@ def test_model_from_query_param_opens_that_model():
     assert _metrics(at)["Input price"] == "$0.50/M"
 
 
+def test_model_id_and_parameters_are_shown_exactly_as_code(live_env):
+    """Inside a code span nothing is interpreted, escapes included: they would show as backslashes
+    (``anthropic/claude-haiku-4.5\\:batch``). A parameter's backticks and line breaks stay inside its span."""
+    payload = live_env.routes[("GET", "/api/v1/models")].json
+    model = next(m for m in payload["data"] if m["id"] == "openai/gpt-4o-mini")
+    model["supported_parameters"] = ["tools", "odd`name", "two\n\nlines"]
+    at = run_app()
+    written = [m.value for m in at.markdown]
+    assert any(value.startswith("`openai/gpt-4o-mini` · by") for value in written)
+    assert "`tools` ``odd`name`` `two  lines`" in written
+    offline = run_app(query={"model": "anthropic/claude-haiku-4.5:batch"})
+    assert any(m.value.startswith("`anthropic/claude-haiku-4.5:batch` · by") for m in offline.markdown)
+
+
 def test_unknown_model_is_a_message_not_an_exception():
     at = run_app(query={"model": "nobody/nothing-9000"})
     assert not at.exception

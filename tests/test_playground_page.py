@@ -785,14 +785,6 @@ def test_the_editors_keep_their_text_through_a_visit_to_another_page(keyed):
     assert at.text_area(key="pg_tools_json").value == '[{"name": "mine"}]'
 
 
-def test_untrusted_names_stay_inside_their_code_span():
-    from components.playground_results import code_span
-
-    assert code_span("get_weather") == "`get_weather`"
-    hostile = code_span("x`\n\n[click](javascript:alert(1))\n")
-    assert hostile.count("`") == 2 and "\n" not in hostile, "a blank line would end the span and let Markdown in"
-
-
 # --- comparisons with tools: the serving provider and the verdicts, column by column -------------------------
 
 MALFORMED = '{"city": "Par'

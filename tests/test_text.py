@@ -1,8 +1,10 @@
 """Untrusted text is shown as text; numbers are formatted the way the model page writes them."""
 
+import datetime as dt
+import re
 from decimal import Decimal
 
-import datetime as dt
+import pytest
 
 from routerlens import formatting as fmt
 from routerlens import text
@@ -37,6 +39,37 @@ def test_streamlit_directives_and_latex_are_neutralised():
 
 def test_escape_markdown_text_for_names():
     assert text.escape_markdown_text("**Evil** <b>app</b> [x](y)") == r"\*\*Evil\*\* &lt;b&gt;app&lt;/b&gt; \[x\]\(y\)"
+
+
+def _code_span_content(span: str) -> str:
+    """What a CommonMark renderer shows for one inline code span (spec 6.1): the text between
+    two equal backtick runs that appear nowhere inside, less one space each side when both
+    sides have one and the content is not all spaces."""
+    fence = span[:len(span) - len(span.lstrip("`"))]
+    assert fence and span.endswith(fence) and len(span) > 2 * len(fence), span
+    inner = span[len(fence):-len(fence)]
+    assert fence not in re.findall(r"`+", inner), "a run as long as the fence would close the span early"
+    assert not inner.startswith("`") and not inner.endswith("`"), "it would merge into the fence"
+    if inner.startswith(" ") and inner.endswith(" ") and inner.strip(" "):
+        inner = inner[1:-1]
+    return inner
+
+
+@pytest.mark.parametrize("raw", ["get_weather", "a`b", "`start", "end`", "``x``", "` ", " padded ", "   ",
+                                 "openai/gpt-4o-mini:free", "<b>x</b> *y* $z$ \\: [l](javascript:alert(1))"])
+def test_code_span_shows_the_text_exactly(raw):
+    span = text.code_span(raw)
+    assert _code_span_content(span) == raw
+
+
+def test_code_span_keeps_line_breaks_out():
+    span = text.code_span("x`\n\n[click](javascript:alert(1))\r\n")
+    assert "\n" not in span and "\r" not in span, "a blank line would end the span and let Markdown in"
+    assert _code_span_content(span) == "x`  [click](javascript:alert(1))"
+
+
+def test_code_span_of_nothing_is_nothing():
+    assert text.code_span("") == "" and text.code_span("\n") == "", "an empty span shows as two backticks"
 
 
 def test_safe_url_only_http():

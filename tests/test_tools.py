@@ -6,6 +6,7 @@ the checks that run before anything is sent."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -14,7 +15,7 @@ from routerlens.routing import RequestSpec, RoutingMode
 from routerlens.tools import (
     CALCULATOR_TOOL, EXAMPLE_SCHEMAS, WEATHER_TOOL, CalculationError, as_editor_text, calculate, check_answer,
     check_call, example_result, parse_response_schema, parse_tools, pretty_json, response_schema,
-    support_problems, tool_choice_value, weather,
+    structured_verdict, support_problems, tool_choice_value, weather,
 )
 from tests.fake_chat import ARG_PIECE, CHAT, tool_call_events, tool_call_reply
 from tests.fakeserver import Reply
@@ -217,6 +218,21 @@ def test_an_invalid_structured_answer_shows_the_first_error(fake, client, answer
     assert result.ok, "an answer that misses the schema is still an answer"
     verdict = check_answer(result.text, response_schema(STRUCTURED.response_format))
     assert not verdict.ok and error in verdict.first_error
+
+
+def test_which_answers_get_a_structured_verdict():
+    """Complete answers always; an unfinished one with text only when ``partial`` (the chat checks
+    it as far as it came and says so; a comparison's summary, like its ranking, does not)."""
+    good = '{"city": "Paris", "temperature_c": 21, "conditions": "sunny"}'
+    cut = ChatResult(mode=RoutingMode.BALANCED, requested_model="m", text='{"city": "Par', complete=False)
+    assert structured_verdict(_ok(text=good), STRUCTURED).ok
+    assert not structured_verdict(_ok(text=""), STRUCTURED).ok, "a finished empty answer is judged (not JSON)"
+    assert structured_verdict(cut, STRUCTURED) is None
+    assert "not valid JSON" in structured_verdict(cut, STRUCTURED, partial=True).first_error
+    assert structured_verdict(replace(cut, text=""), STRUCTURED, partial=True) is None, "nothing came to judge"
+    called = _ok(text=good, tool_calls=[ToolCall(0, "c1", "get_weather", PARIS)])
+    assert structured_verdict(called, STRUCTURED, partial=True) is None, "it called tools instead"
+    assert structured_verdict(_ok(text=good), SPEC) is None and structured_verdict(_ok(text=good), None) is None
 
 
 def test_structured_answer_streams_json_by_default(fake, client):
