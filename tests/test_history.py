@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -452,7 +453,7 @@ def test_offline_activity_page_says_recorded_and_shows_the_missing_day(sqlite_ur
     from tests.test_providers_pages import charts
 
     spec, frames = next((s, f) for s, f in charts(at) if "Tokens per day" in str(s.get("title")))
-    dates = set(frames[0]["Date"].dt.date)
+    dates = set(pd.to_datetime(frames[0]["Date"]).dt.date)
     assert len(dates) == 19 and dt.date(2026, 11, 4) not in dates  # the gap is drawn as no bar
 
 
