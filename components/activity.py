@@ -12,8 +12,7 @@ from routerlens.usage import ActivityDay, ShareDay, VolumeFigure, moving_average
 
 from .badges import provenance_badge, simulated_banner, source_caption, sourced_badges, sourced_notice
 from .cards import card_grid
-from .charts import CHART_HEIGHT, NEUTRAL, PALETTE, date_span, draw, finish, line_chart
-from .export import chart_downloads
+from .charts import CHART_HEIGHT, NEUTRAL, PALETTE, date_span, finish, line_chart, show
 
 # d3's SI format says "G" for 10^9; token counts are spoken of in billions ("B").
 BILLIONS_AXIS = alt.Axis(labelExpr="replace(format(datum.value, '~s'), 'G', 'B')")
@@ -151,14 +150,12 @@ def daily_activity_panel(days: Sourced[list[ActivityDay]], *, window_days: int |
         card_grid([{**card, "provenance": days.provenance} for card in cards], columns=len(cards),
                   key=f"{key}_daily_cards")
         data = daily_frame(days.value, window_days=window_days)
-        chart = tokens_chart(days.value, title=f"{label}Tokens per day (dashed: 7-day average)", window_days=window_days)
-        draw(chart, key=f"{key}_tokens_chart")
-        chart_downloads(chart, data, name=f"{label}tokens per day", provenance=days, key=f"{key}_tokens_export")
+        show(tokens_chart, days.value, title=f"{label}Tokens per day (dashed: 7-day average)", window_days=window_days,
+             key=f"{key}_tokens", download=f"{label}tokens per day", data=data, sources=days)
         if any(d.requests is not None for d in days.value):
-            chart = requests_chart(days.value, title=f"{label}Requests per day (dashed: 7-day average)",
-                                   window_days=window_days)
-            draw(chart, key=f"{key}_requests_chart")
-            chart_downloads(chart, data, name=f"{label}requests per day", provenance=days, key=f"{key}_requests_export")
+            show(requests_chart, days.value, title=f"{label}Requests per day (dashed: 7-day average)",
+                 window_days=window_days, key=f"{key}_requests", download=f"{label}requests per day", data=data,
+                 sources=days)
         else:
             st.caption("Requests per day: unknown — this source gives no request counts.")
         if summary.missing:
@@ -181,11 +178,9 @@ def traffic_share_panel(share: Sourced[list[ShareDay]], *, window_days: int | No
             if known:
                 df = pd.DataFrame({"Date": [pd.Timestamp(d.date) for d in known],
                                    "Share %": [d.share for d in known], "Rank": [d.rank for d in known]})
-                chart = line_chart(df, x="Date", y="Share %", y_title="% of all tokens that day",
-                                   tooltip=["Date:T", alt.Tooltip("Share %:Q", format=".2f"), "Rank:Q"])
-                draw(chart, key=f"{key}_share_chart")
-                chart_downloads(chart, df, name="share of all OpenRouter traffic", provenance=share,
-                                key=f"{key}_share_export")
+                show(line_chart, df, x="Date", y="Share %", y_title="% of all tokens that day",
+                     tooltip=["Date:T", alt.Tooltip("Share %:Q", format=".2f"), "Rank:Q"], key=f"{key}_share",
+                     download="share of all OpenRouter traffic", data=df, sources=share)
                 latest = known[-1]
                 st.caption(f"Latest: {fmt.percent(latest.share, places=2)} of all tokens on {latest.date.isoformat()} "
                            f"(rank {latest.rank} of the day's top 50).")

@@ -12,8 +12,8 @@ from routerlens.text import escape_markdown_text
 
 from .badges import provenance_badge, source_caption, sourced_notice
 from .cards import card_grid
-from .charts import PALETTE, TEXT, draw, finish
-from .export import chart_downloads, table_downloads
+from .charts import PALETTE, TEXT, finish, show
+from .export import table_downloads
 
 
 def launch_evals_panel(scores: Sourced[list[tuple[BenchmarkInfo, float]]], *, key: str) -> None:
@@ -60,15 +60,14 @@ def placement_rows(placements: list[Placement]) -> list[dict]:
              "Rated models": p.rated or None, "Placement": p.wording()} for p in placements]
 
 
-def strip_chart(table: ScoreTable, identity: str, *, name: str) -> alt.Chart | None:
+def strip_rows(table: ScoreTable, identity: str, *, name: str) -> list[dict]:
+    """One row per rated model per index; this model's rows say ``name`` under "Which"."""
+    return [{"Index": info.label, "Model": label, "Score": score, "Which": name if other == identity else "Other models"}
+            for index, info in AA_INDICES.items() for other, label, score in table.rows(index)]
+
+
+def strip_chart(rows: list[dict], *, name: str) -> alt.LayerChart:
     """Every rated model as a tick on each index's row; this model as a large highlighted point."""
-    rows = []
-    for index, info in AA_INDICES.items():
-        for other, label, score in table.rows(index):
-            rows.append({"Index": info.label, "Model": label, "Score": score,
-                         "Which": name if other == identity else "Other models"})
-    if not rows:
-        return None
     df = pd.DataFrame(rows)
     order = [info.label for info in AA_INDICES.values()]
     base = alt.Chart().encode(  # the data on the layer (performance.metric_chart says why)
@@ -103,11 +102,11 @@ def indices_panel(placements: Sourced[list[Placement]], table: Sourced[ScoreTabl
             provenance_badge(table.provenance, key=f"{key}_aa_prov")
             return
         index_cards(placements, key=key)
-        chart = strip_chart(table.value, identity, name=name)
-        if chart is not None:
+        rows = strip_rows(table.value, identity, name=name)
+        if rows:
             st.caption(f"Each tick is one rated model ({table.value.source}); the red point is {name}. "
                        "Hover for names.")
-            draw(chart, key=f"{key}_aa_chart")
-            chart_downloads(chart, name="artificial analysis indices", provenance=table, key=f"{key}_aa_export")
+            show(strip_chart, rows, name=name, key=f"{key}_aa", download="artificial analysis indices", data=rows,
+                 sources=table)
         provenance_badge(table.provenance, key=f"{key}_aa_chart_prov")
         source_caption(table.provenance, key=f"{key}_aa_src")

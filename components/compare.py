@@ -15,7 +15,6 @@ from routerlens.provenance import Provenance, Sourced
 from routerlens.text import escape_markdown_text
 
 from .badges import provenance_badge, sourced_notice
-from .export import chart_downloads
 from .tables import static_table
 
 
@@ -148,11 +147,10 @@ def price_chart(data: cmp.ChartData, current_name: str, *, scores: Sourced[Score
             st.info(f"No model in the list has both a {data.label} score and a price.", icon=":material/info:")
             provenance_badge(scores.provenance, key=f"{key}_chart_prov")
             return
-        from .charts import draw
+        from .charts import show
 
-        chart = _chart(data, scores.provenance)
-        draw(chart, key=f"{key}_chart")
-        chart_downloads(chart, name=f"price versus {data.label}", provenance=scores, key=f"{key}_chart_export")
+        show(_chart, data, scores.provenance, key=key, download=f"price versus {data.label}", data=data.points,
+             sources=scores)
         name = escape_markdown_text(current_name)
         notes = [f"{len(data.points)} rated models drawn. {data.unscored} models in the list have no {data.label} "
                  "score and are not drawn (variants and aliases not counted)."]
@@ -247,13 +245,10 @@ def speed_price_chart(data: cmp.SpeedPriceData, *, slot, key: str) -> None:
     with slot.container():
         st.caption(escape_markdown_text(cmp.SPEED_PRICE_RULE))
         if data.points:
-            from .charts import draw
+            from .charts import show
 
-            chart = _speed_chart(data)
-            draw(chart, key=f"{key}_speed_chart")
-            chart_downloads(chart, name="providers speed versus price",
-                            provenance=[p for m in data.models for p in (*m.speed_sources, *m.price_sources)],
-                            key=f"{key}_speed_export")
+            show(_speed_chart, data, key=f"{key}_speed", download="providers speed versus price", data=data.points,
+                 sources=[p for m in data.models for p in (*m.speed_sources, *m.price_sources)])
         else:
             st.info("None of the compared models has per-provider speed figures in the current data source, so "
                     "there is nothing to draw.", icon=":material/info:")

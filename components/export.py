@@ -221,20 +221,26 @@ def table_downloads(rows: Any, *, name: str,
 
 def chart_downloads(chart, data: Any = None, *, name: str, provenance: Provenances = None, key: str) -> None:
     """A "Download" menu under a chart: its data as CSV (``data``, else the largest data frame the
-    chart draws), the chart as SVG or PNG. Each file is made only when its button is clicked."""
+    chart draws), the chart as SVG or PNG. Each file is made only when its button is clicked.
+    ``chart`` is the chart or a function that builds it (then it is built only on a click)."""
     stem = _stem(name)
-    if data is None:
-        frames = chart_frames(chart)
-        data = frames[0] if frames else []
+    made = chart if callable(chart) else (lambda: chart)
+
+    def rows():
+        if data is not None:
+            return data
+        frames = chart_frames(made())
+        return frames[0] if frames else []
+
     with st.popover("Download", icon=":material/download:", type="tertiary", key=f"{key}_dl",
                     help="This chart's data (CSV) or picture (SVG, PNG), with its source and date."):
-        st.download_button("Data (CSV)", data=lambda: csv_text(data, provenance=provenance),
+        st.download_button("Data (CSV)", data=lambda: csv_text(rows(), provenance=provenance),
                            file_name=f"{stem}.csv", mime="text/csv", on_click="ignore", key=f"{key}_dl_csv",
                            icon=":material/table:", width="stretch")
-        st.download_button("Image (SVG)", data=lambda: chart_svg(chart, provenance=provenance),
+        st.download_button("Image (SVG)", data=lambda: chart_svg(made(), provenance=provenance),
                            file_name=f"{stem}.svg", mime="image/svg+xml", on_click="ignore", key=f"{key}_dl_svg",
                            icon=":material/image:", width="stretch")
-        st.download_button("Image (PNG)", data=lambda: chart_png(chart, provenance=provenance),
+        st.download_button("Image (PNG)", data=lambda: chart_png(made(), provenance=provenance),
                            file_name=f"{stem}.png", mime="image/png", on_click="ignore", key=f"{key}_dl_png",
                            icon=":material/image:", width="stretch")
 

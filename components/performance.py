@@ -23,8 +23,7 @@ from routerlens.provenance import Sourced
 from routerlens.uptime import NO_DATA_BAND, UPTIME_BANDS, UptimePoint, uptime_band, worst_slot_text
 
 from .badges import provenance_badge, simulated_banner, simulated_caveats, sourced_badges, sourced_notice
-from .charts import CHART_HEIGHT, NEUTRAL, PALETTE, SHAPES, chart_title, date_span, draw, finish, names
-from .export import chart_downloads
+from .charts import CHART_HEIGHT, NEUTRAL, PALETTE, SHAPES, chart_title, date_span, finish, names, show
 from .tables import static_table
 
 WINDOWS = {"7 days": 7, "30 days": 30, "90 days": 90, "All": None}
@@ -168,11 +167,9 @@ def metric_panel(series: Sourced[list[SeriesPoint]], table: ProviderTable, *, me
             own = [p for p in window_points(mine.value, window_days)] if mine and mine.value else []
             if frame["value"].notna().any() or own:
                 title = chart_title(f"{info.label}, {percentile}, daily", series.provenance)
-                chart = metric_chart(frame, metric=metric, percentile=percentile, title=title,
-                                     mine=mine_frame(own) if own else None)
-                draw(chart, key=f"{key}_chart")
-                chart_downloads(chart, frame, name=f"{info.label} {percentile} daily", provenance=series,
-                                key=f"{key}_export")
+                show(metric_chart, frame, metric=metric, percentile=percentile, title=title,
+                     mine=mine_frame(own) if own else None, key=key, download=f"{info.label} {percentile} daily",
+                     data=frame, sources=series)
                 if own:
                     st.caption(f"▲ Your requests: {len(own)} playground answer(s) measured by this app, each one "
                                "request (compare with p50, not with a tail).")
@@ -261,9 +258,8 @@ def uptime_strip(series: Sourced[list[UptimePoint]], *, hourly: bool, window_day
     if points:
         frame = uptime_frame(points, hourly=hourly)
         title = chart_title(what[0].upper() + what[1:], series.provenance)
-        chart = uptime_chart(frame, title=title)
-        draw(chart, key=f"{key}_chart")
-        chart_downloads(chart, frame.drop(columns=["slot"]), name=what, provenance=series, key=f"{key}_export")
+        show(uptime_chart, frame, title=title, key=key, download=what, data=frame.drop(columns=["slot"]),
+             sources=series)
         simulated_caveats(series.provenance, key=f"{key}_caveats")
         worst = worst_slot_text(points, hourly=hourly, simulated=simulated, name=md.escape_markdown_text)
         if worst:
@@ -328,9 +324,8 @@ def _error_rate_body(rates: ErrorRates, window_days: int | None, key: str) -> No
     frame = series_frame(window_points(series.value, window_days))
     if frame["value"].notna().any():
         title = chart_title(f"{rate.label}, daily", series.provenance)
-        chart = error_rate_chart(frame, label=rate.label, counted=rate.counted, title=title)
-        draw(chart, key=f"{key}_{kind}_chart")
-        chart_downloads(chart, frame, name=f"{rate.label} daily", provenance=series, key=f"{key}_{kind}_export")
+        show(error_rate_chart, frame, label=rate.label, counted=rate.counted, title=title, key=f"{key}_{kind}",
+             download=f"{rate.label} daily", data=frame, sources=series)
         thin = int(frame["thin"].sum())
         if thin:
             st.caption(f"{thin} hollow point(s): fewer than {THIN_SAMPLE_COUNT} {rate.counted} that day, so one or "

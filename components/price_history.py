@@ -14,8 +14,7 @@ from routerlens.metrics import SeriesPoint
 from routerlens.provenance import Sourced
 
 from .badges import provenance_badge, sourced_badges, sourced_notice
-from .charts import CHART_HEIGHT, NEUTRAL, PALETTE, SHAPES, date_span, draw, finish, names
-from .export import chart_downloads
+from .charts import CHART_HEIGHT, NEUTRAL, PALETTE, SHAPES, date_span, finish, names, show
 from .pricing import change_value_text
 
 SIDES = {"Input": "input", "Output": "output"}
@@ -109,11 +108,10 @@ def price_history_panel(history: dict[str, Sourced[list[SeriesPoint]]], log: Sou
         end = max((p.when for p in series.value), default=None)
         if changes:
             end = max(end or changes[-1].when, changes[-1].when)
-        chart = price_history_chart(effective, list_price_frame(steps, end), changes_frame(changes, endpoint_names(log.value)),
-                                    side=side, title=f"Effective {side} price per day (solid) and list price (dashed)")
-        draw(chart, key=f"{key}_history_chart")
-        chart_downloads(chart, effective, name=f"effective {side} price per day", provenance=[series, log],
-                        key=f"{key}_history_export")
+        show(price_history_chart, effective, list_price_frame(steps, end),
+             changes_frame(changes, endpoint_names(log.value)), side=side,
+             title=f"Effective {side} price per day (solid) and list price (dashed)", key=f"{key}_history",
+             download=f"effective {side} price per day", data=effective, sources=[series, log])
         marks = (f"{len(changes)} recorded {side}-price change(s) are marked in orange; hover for from → to."
                  if changes else f"No {side}-price change recorded in this span.")
         st.caption(f"{marks} A day without a recorded figure breaks the line; nothing is filled in. The effective "

@@ -44,3 +44,43 @@ def test_the_app_draws_without_the_check(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("ROUTERLENS_CHECK_CHARTS")
     at = _run(broken=True)
     assert not at.exception and len(at.get("vega_lite_chart")) == 2
+
+
+BUILDS: list[str] = []
+
+
+def counted_chart(frame, *, title):
+    """A builder that notes each build (module level: draw_made knows a builder by its name)."""
+    import altair as alt
+
+    BUILDS.append(str(title))
+    return alt.Chart(frame).mark_line().encode(x="day:T", y="value:Q").properties(title=title)
+
+
+def _made_page():
+    import altair as alt
+    import pandas as pd
+    import streamlit as st
+
+    from components.charts import draw_made
+    from tests.test_chart_draw import counted_chart
+
+    values = st.session_state.get("values", [1, 2, 3])
+    frame = pd.DataFrame({"day": pd.date_range("2026-11-01", periods=len(values)), "value": values})
+    # A simulated chart's title is an Altair object, which Streamlit's own cache hashing refuses.
+    draw_made(counted_chart, frame, title=alt.TitleParams("SIMULATED — x", subtitle=["a caveat"]), key="made")
+
+
+def test_a_made_chart_is_built_again_only_when_what_it_shows_changes():
+    import streamlit as st
+
+    st.cache_data.clear()
+    BUILDS.clear()
+    at = AppTest.from_function(_made_page, default_timeout=30).run()
+    assert not at.exception, [e.stack_trace for e in at.exception]
+    at.run()
+    assert len(BUILDS) == 1, "the same frame and title: drawn from the remembered spec"
+    at.session_state["values"] = [1, 2, 4]
+    at.run()
+    assert len(BUILDS) == 2, "another frame: built again"
+    assert '"SIMULATED' in at.get("vega_lite_chart")[0].proto.spec
