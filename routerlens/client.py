@@ -35,6 +35,9 @@ from .provenance import utcnow
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 522, 524, 529})
 MAX_BODY_BYTES = 64 * 1024 * 1024
+MAX_CONNECTIONS = 64
+"""Requests one client has open at once: a recorder pass asks for every route of its models at
+once (22 for one model), and the sessions of one server share the client."""
 UNREACHABLE_COOLDOWN_S = 20.0
 STRUGGLING_STATUSES = frozenset({429, 503, 529})
 """Answers that say the host (not just this request) is overloaded or rate-limiting; any other
@@ -194,7 +197,7 @@ class OpenRouterClient:
             follow_redirects=False,
             transport=transport,
             headers={"User-Agent": f"{settings.app_title}/1.0", "Accept": "application/json"},
-            limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
+            limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=16),
         )
 
     # -- url and header building -------------------------------------------------------------

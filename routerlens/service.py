@@ -42,7 +42,7 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from . import routes
-from .client import Fetched, OpenRouterClient, OpenRouterError
+from .client import MAX_CONNECTIONS, Fetched, OpenRouterClient, OpenRouterError
 from .config import DataMode, Settings
 from .ids import ModelRef
 from .parse import ParseError, parse_models
@@ -245,8 +245,10 @@ class DataService:
         self.observer: Callable[[LiveRoute, Fetched], None] | None = None
         """Told of every fresh live answer (the optional "record what the pages fetch" setting);
         it must return at once and never raise into a page."""
-        # 16 = the client's connection limit: every route of a cold refresh (16 today, with a key) runs at once.
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=16, thread_name_prefix="routerlens-live")
+        # As many as the client's connections: every route of a cold refresh (16 today, with a key)
+        # or of a recorder pass (22 for one model) runs at once. Threads start only when needed.
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=MAX_CONNECTIONS,
+                                                           thread_name_prefix="routerlens-live")
 
     # -- the source rule --------------------------------------------------------------------------
 

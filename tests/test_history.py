@@ -228,6 +228,31 @@ def test_a_steady_state_pass_is_one_wave(fake, sqlite_url):
     assert not result.failures, result.failures
 
 
+def test_every_route_of_a_pass_is_in_flight_at_once(fake, sqlite_url):
+    """No route waits for a second wave (one model has 22 routes since the error rates joined, more
+    than the 16 threads a pass once had): here no route answers until all of them are asked."""
+    record(fake, sqlite_url)
+    steady, _ = record(fake, sqlite_url)  # the steady state: with the hourly uptime of the endpoints now known
+    routes = steady.routes
+    assert routes > 16
+    everyone = threading.Barrier(routes, timeout=5)
+    for key, handler in list(fake.routes.items()):
+        if key[0] == "GET":
+            fake.routes[key] = _after(everyone, handler)
+    result, _ = record(fake, sqlite_url)
+    assert not result.failures, result.failures
+
+
+def _after(barrier: threading.Barrier, handler):
+    def wait_then_answer(request):
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            return Reply(status=503, json=error_body(503, "not every route of the pass was asked at once"))
+        return handler(request) if callable(handler) and not isinstance(handler, Reply) else handler
+    return wait_then_answer
+
+
 # --- an unusable database never breaks a page --------------------------------------------------------
 
 def _recording(url: str, days: int = 40, end: dt.date = dt.date(2026, 11, 20)) -> HistoryStore:
