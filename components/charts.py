@@ -1,5 +1,5 @@
-"""Altair chart builders sharing one style. Builders return charts; callers draw them with
-:func:`draw`.
+"""Altair chart builders sharing one style. Builders return charts; pages put them on screen
+with :func:`show` (drawn from a remembered spec, with a Download menu) or :func:`draw`.
 
 Charts follow the theme (light or dark, .streamlit/config.toml): Streamlit gives Altair its
 background, fonts and grid, and :func:`finish` makes the chart's text the page's text colour. The
@@ -23,7 +23,7 @@ from routerlens.config import truthy
 from routerlens.provenance import Provenance
 
 # Altair checks every piece of a chart against the Vega-Lite JSON schema as it is built, and the whole
-# chart again when it is drawn: two thirds of the Performance page's script time. The app's charts
+# chart again when it is drawn: about 40% of the Performance page's script time. The app's charts
 # are fixed code, so the check runs where it can fail a build: in the tests (ROUTERLENS_CHECK_CHARTS,
 # set by tests/conftest.py), which validate every chart they draw in :func:`draw`.
 alt.utils.schemapi.disable_debug_mode()
