@@ -686,12 +686,12 @@ def test_a_slow_answer_is_announced_while_the_page_waits(fake):
 
 def test_the_page_budget_keeps_time_to_draw_the_fallback(fake):
     """The budget is for the whole page: waiting for live answers ends early enough to draw what
-    the page falls back to (a quarter of the budget, at most 1.5 s), not at the budget itself."""
+    the page falls back to (a third of the budget, at most 2 s), not at the budget itself."""
     from routerlens.service import DRAW_ALLOWANCE_MAX_S, draw_allowance, page_budget
 
     service = service_for(fake.base_url)
     with page_budget(4):
-        assert 2.5 < service._budget_left() <= 4 - 1.0  # 1 s of a 4-second budget is for drawing
+        assert 2.2 < service._budget_left() <= 4 - 4 / 3  # a third of a 4-second budget is for drawing
     with page_budget(20):
         assert service._budget_left() <= 20 - DRAW_ALLOWANCE_MAX_S
-    assert draw_allowance(0) == 0 and draw_allowance(2) == 0.5 and draw_allowance(60) == DRAW_ALLOWANCE_MAX_S
+    assert draw_allowance(0) == 0 and draw_allowance(3) == 1.0 and draw_allowance(60) == DRAW_ALLOWANCE_MAX_S == 2.0
