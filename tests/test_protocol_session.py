@@ -11,6 +11,7 @@ cached, and report a page that does not exist. If it missed any of these, the lo
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import textwrap
 
 import pytest
@@ -40,13 +41,20 @@ def server(tmp_path_factory):
         yield app
 
 
+def run_alone(coroutine):
+    """Run ``coroutine`` on an event loop of its own thread: in the full suite the browser tests'
+    sync Playwright keeps a loop running on this one, and ``asyncio.run`` refuses to start there."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_a_protocol_session_renders_pages_and_sees_their_exceptions(server):
     async def visit():
         async with ProtocolSession(server.url, timeout_s=60) as session:
             return (await session.open(""), await session.open("broken"), await session.open(""),
                     await session.rerun(), dict(session.pages), session.query_string)
 
-    fine, broken, back, again, pages, query = asyncio.run(visit())
+    fine, broken, back, again, pages, query = run_alone(visit())
     assert fine.status == "ok" and not fine.exceptions and not fine.failed
     assert fine.elements >= 2  # the sidebar's code and the title
     assert broken.failed and any("ValueError" in text and "on purpose" in text for text in broken.exceptions), broken
@@ -66,6 +74,6 @@ def test_a_page_that_does_not_exist_is_reported(server):
                 await session.open("elsewhere")
             return first
 
-    render = asyncio.run(visit())
+    render = run_alone(visit())
     assert any("page not found" in text for text in render.exceptions), render
     assert render.failed
