@@ -263,10 +263,11 @@ def chat_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, place
             _retry(turns, spec, options, sender, results=results, key=key)
     draw_toolbar()
     if len(state.log) != logged and _in_fragment_rerun():
-        # Once more, the chat alone: what is drawn above the new turn (e.g. the form that answers
-        # its tool calls) follows it. Never the whole app: a click during an app-wide rerun is lost,
-        # as Streamlit drops the fragment until that run has drawn it again (bench/load_faults.py).
-        st.rerun(scope="fragment")
+        # The page once more: what is drawn above the new turn (its notes, the form that answers its
+        # tool calls) follows it. A chat-only rerun here left retried turns unanswered under load
+        # (tests/browser/test_load_faults_browser.py); a click made during this app-wide rerun may
+        # be dropped by Streamlit, and the load test counts such clicks.
+        st.rerun(scope="app")
 
 
 def _in_fragment_rerun() -> bool:
