@@ -211,19 +211,31 @@ async def open_session(session: Session, page, url: str, first_path: str, delay:
     return time.monotonic() - started
 
 
-async def browse(session: Session, page, url: str, pages: list, offset: int, until: float, timeout_s: float,
-                 read_pause_s: float) -> None:
-    """Read, then open the next page, until the hold ends."""
+async def browse(pages: list, offset: int, until: float, read_pause_s: float, open_page) -> None:
+    """Read, then open the next page (``await open_page(info)``), until the hold ends."""
     index = offset
     while True:
         await asyncio.sleep(read_pause_s)
         if time.monotonic() >= until:
             return
-        info = pages[index % len(pages)]
+        await open_page(pages[index % len(pages)])
         index += 1
+
+
+def browser_opener(session: Session, page, url: str, timeout_s: float):
+    """Opening a page in Chromium by its URL (a new session each time), noting the full render."""
+    async def open_page(info) -> None:
         await page.goto(f"{url}/{info.url_path}", wait_until="commit")
         session.renders.append(await _rendered(page, timeout_s))
         session.exceptions = max(session.exceptions, await _exceptions(page))
+    return open_page
+
+
+def protocol_opener(session: Session, client: ProtocolSession):
+    """Going to a page in the protocol client's one session, as a sidebar click does."""
+    async def open_page(info) -> None:
+        _protocol_render(session, await client.open(info.url_path))
+    return open_page
 
 
 def _protocol_render(session: Session, render) -> None:
@@ -242,18 +254,6 @@ async def open_protocol(session: Session, client: ProtocolSession, first_path: s
         _protocol_render(session, await client.open(first_path))
     session.renders.clear()  # arrivals are reported apart, as for the Chromium sessions
     return time.monotonic() - started
-
-
-async def browse_protocol(session: Session, client: ProtocolSession, pages: list, offset: int, until: float,
-                          read_pause_s: float) -> None:
-    """Read, then go to the next page in the same session, until the hold ends."""
-    index = offset
-    while True:
-        await asyncio.sleep(read_pause_s)
-        if time.monotonic() >= until:
-            return
-        _protocol_render(session, await client.open(pages[index % len(pages)].url_path))
-        index += 1
 
 
 async def _turn(session: Session, page, prompt: str, timeout_s: float) -> None:
@@ -395,8 +395,8 @@ async def run(sessions: int, streaming: int, seconds: float, phase_s: float, tim
                 cpu_began, load_began = app.cpu_s(), os.getloadavg()[0]
                 server.cycle()
                 tasks = [stream(s, p, i, until, timeout_s) if i < streaming
-                         else browse(s, p, app.url, browsable, i + 1, until, timeout_s, read_pause_s) if i < in_browser
-                         else browse_protocol(s, p, browsable, i + 1, until, read_pause_s)
+                         else browse(browsable, i + 1, until, read_pause_s, browser_opener(s, p, app.url, timeout_s)
+                                     if i < in_browser else protocol_opener(s, p))
                          for i, (s, p) in enumerate(crowd)]
                 _note_problems(crowd, await asyncio.gather(*tasks, return_exceptions=True))
                 ran_s = time.monotonic() - began
