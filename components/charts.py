@@ -22,6 +22,8 @@ import streamlit as st
 from routerlens.config import truthy
 from routerlens.provenance import Provenance
 
+from .export import chart_downloads
+
 # Altair checks every piece of a chart against the Vega-Lite JSON schema as it is built, and the whole
 # chart again when it is drawn: about 40% of the Performance page's script time. The app's charts
 # are fixed code, so the check runs where it can fail a build: in the tests (ROUTERLENS_CHECK_CHARTS,
@@ -88,8 +90,6 @@ def show(build, *args, key: str, download: str, data=None, sources=None, **kwarg
     """A page's chart: ``build(*args, **kwargs)`` drawn by :func:`draw_made` (key ``{key}_chart``)
     with its Download menu under it (``{key}_export``): files named after ``download``, the CSV
     holding ``data`` (else the frame the chart draws), each file saying its ``sources``."""
-    from .export import chart_downloads
-
     draw_made(build, *args, key=f"{key}_chart", **kwargs)
     chart_downloads(partial(build, *args, **kwargs), data, name=download, provenance=sources, key=f"{key}_export")
 
