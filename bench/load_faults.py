@@ -74,6 +74,8 @@ from tests.browser.harness import (  # noqa: E402
 )
 from bench.protocol_session import ProtocolSession  # noqa: E402
 from tests.fakeserver import FakeOpenRouter, Reply, error_body  # noqa: E402
+from google.protobuf.message import DecodeError  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
 try:
     from playwright.async_api import TimeoutError as PlaywrightTimeout
@@ -92,15 +94,14 @@ BROWSER_BROWSING = 3  # browsing sessions kept in Chromium by default, next to t
 CHAT_BOX = '[data-testid="stChatInputTextArea"]'
 IDLE_JS = "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
 
-# The outcome of the last assistant message: "answered", "failed" (an error box in it) or null
-# while it streams or the script still runs.
-TURN_STATE_JS = """([prompt, runs]) => {
+# The outcome of ``prompt``'s turn as the page shows it: "answered", "failed" (an error box in the
+# answer) or null (its answer is not the last message, or still streams).
+TURN_STATE_JS = """(prompt) => {
   const app = document.querySelector('[data-testid=stApp]');
-  if (window.__rlRuns <= runs) return null;  // the rerun this action started has not begun yet
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return null;
   const messages = Array.from(document.querySelectorAll('[data-testid=stChatMessage]'));
-  const last = messages[messages.length - 1];
-  if (!last || !messages.some(m => m.innerText.includes(prompt))) return null;
+  const [question, last] = messages.slice(-2);
+  if (!question || !last || !question.innerText.includes(prompt)) return null;
   if (last.innerText.includes('Echo: ' + prompt) && !last.innerText.includes('▌')) return 'answered';
   if (last.querySelector('[data-testid=stAlert]')) return 'failed';
   return null;
@@ -109,11 +110,6 @@ INPUT_READY_JS = ("() => { const t = document.querySelector('[data-testid=stChat
                   " return t && !t.disabled; }")
 SEND_READY_JS = ("() => { const b = document.querySelector('[data-testid=stChatInputSubmitButton]');"
                  " return b && !b.disabled; }")
-# Counts the script runs the page has seen start (a fast rerun can begin and end between two polls).
-RUN_COUNTER_JS = """window.__rlRuns = 0;
-new MutationObserver(changes => { for (const c of changes)
-  if (c.target.getAttribute('data-test-script-state') === 'running') window.__rlRuns++; })
-  .observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});"""
 TRANSCRIPT_JS = ("Array.from(document.querySelectorAll('[data-testid=stChatMessage]')).map(m => "
                  "[m.querySelector('[data-testid=stChatMessageAvatarUser]') ? 'user' : 'assistant', m.innerText])")
 
@@ -173,15 +169,63 @@ class PhasedServer:
         self.fake.stop()
 
 
+class RunWatch:
+    """The script runs a Chromium page has seen start and end, read off Streamlit's websocket
+    (``new_session`` opens every run, a fragment's included; ``script_finished`` ends it).
+
+    Why not the page's ``data-test-script-state`` attribute: a run that ends at once (a 429
+    answered instantly) can go from running to finished within one React commit, and the
+    attribute never shows it. An observer counting that attribute missed such runs, and the
+    load test then waited for a run it had already seen end (a 180-s hang that looked like the
+    app's). The protocol messages are one per run, whatever the frontend batches."""
+
+    def __init__(self) -> None:
+        self.started = 0
+        self.finished = 0  # runs ended for good (an st.rerun() chain's early ends are not)
+        self._changed = asyncio.Event()
+
+    def attach(self, page) -> None:
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload) -> None:
+        if isinstance(payload, str):
+            return
+        try:
+            msg = ForwardMsg.FromString(payload)
+        except DecodeError:
+            return
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self.started += 1
+        elif kind == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            self.finished += 1
+        else:
+            return
+        self._changed.set()
+
+    async def wait(self, done, timeout_s: float) -> bool:
+        """Wait until ``done()`` (asked after each run starts or ends); False after ``timeout_s``."""
+        try:
+            async with asyncio.timeout(timeout_s):
+                while not done():
+                    self._changed.clear()
+                    await self._changed.wait()
+        except TimeoutError:
+            return False
+        return True
+
+
 @dataclass
 class Session:
     name: str  # "stream-3", "browse-12" (Chromium) or "protocol-40"
     watch: PageWatch = field(default_factory=PageWatch)
+    runs: RunWatch = field(default_factory=RunWatch)  # Chromium sessions
     renders: list[float] = field(default_factory=list)  # seconds per full render (browsing)
     exception_texts: list[str] = field(default_factory=list)  # what a protocol session was sent
     sent: list[str] = field(default_factory=list)  # prompts sent (streaming)
     answers: list[float] = field(default_factory=list)  # seconds from Enter to the final answer
     retries: int = 0
+    trace: list[str] = field(default_factory=list)  # what a streaming session did and awaited, when
     lost_clicks: int = 0  # Retry clicks that started no run within RETRY_CLICK_S
     exceptions: int = 0
     final_s: float | None = None  # the responsiveness check after the run
@@ -256,33 +300,77 @@ async def open_protocol(session: Session, client: ProtocolSession, first_path: s
     return time.monotonic() - started
 
 
+PAGE_STATE_JS = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  const messages = Array.from(document.querySelectorAll('[data-testid=stChatMessage]'));
+  const last = messages[messages.length - 1];
+  const retry = Array.from(document.querySelectorAll('button')).find(b => b.innerText.includes('Retry last turn'));
+  return {script: app && app.getAttribute('data-test-script-state'),
+          connection: app && app.getAttribute('data-test-connection-state'),
+          messages: messages.length, last: last ? last.innerText.slice(0, 80) : null,
+          alert: !!(last && last.querySelector('[data-testid=stAlert]')),
+          retry: retry ? (retry.disabled ? 'disabled' : 'enabled') : 'absent'};
+}"""
+
+
+async def _wait(session: Session, page, what: str, js: str, arg=None, timeout_s: float = 60.0):
+    """``page.wait_for_function``, noting in the session's trace what was awaited; on a timeout,
+    the error says which wait it was and what the page looked like (the load run's evidence)."""
+    session.trace.append(f"{time.time():.2f} wait {what}")
+    try:
+        return await page.wait_for_function(js, arg=arg, polling=100, timeout=timeout_s * 1000)
+    except PlaywrightTimeout as exc:
+        raise PlaywrightTimeout(f"waiting {timeout_s:g} s for {what}: page {await _page_state(session, page)}") from exc
+
+
+async def _page_state(session: Session, page) -> dict:
+    return {**await page.evaluate(PAGE_STATE_JS), "runs_started": session.runs.started,
+            "runs_finished": session.runs.finished}
+
+
+async def _outcome(session: Session, page, prompt: str, finished: int, timeout_s: float) -> str:
+    """``prompt``'s turn once a run that began after ``finished`` runs had ended has ended too:
+    "answered" or "failed" as the page shows it, after the page has drawn that run."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        session.trace.append(f"{time.time():.2f} wait a run's end (after {finished})")
+        if not await session.runs.wait(lambda: session.runs.finished > finished, deadline - time.monotonic()):
+            raise PlaywrightTimeout(f"waiting {timeout_s:g} s for the answer or its failure: page "
+                                    f"{await _page_state(session, page)}")
+        finished = session.runs.finished
+        await _wait(session, page, "the run's render", RENDER_DONE_JS, STABLE_MS, max(1.0, deadline - time.monotonic()))
+        state = await page.evaluate(TURN_STATE_JS, prompt)
+        if state:
+            return state  # else that run was not the turn's (an earlier one ending late): wait on
+
+
 async def _turn(session: Session, page, prompt: str, timeout_s: float) -> None:
     """Send ``prompt`` and wait for its answer, pressing Retry after each failure."""
     started = time.monotonic()
-    await _rendered(page, timeout_s)  # as a person would: the last answer's runs have all ended
-    await page.wait_for_function(INPUT_READY_JS, polling=100, timeout=timeout_s * 1000)
+    await _wait(session, page, "the last render", RENDER_DONE_JS, STABLE_MS, timeout_s)  # as a person would
+    await _wait(session, page, "the chat input", INPUT_READY_JS, None, timeout_s)
     await page.locator(CHAT_BOX).fill(prompt)
-    await page.wait_for_function(SEND_READY_JS, polling=100, timeout=timeout_s * 1000)
-    runs = await page.evaluate("window.__rlRuns")
+    await _wait(session, page, "the send button", SEND_READY_JS, None, timeout_s)
+    finished = session.runs.finished
     await page.locator(CHAT_BOX).press("Enter")
     session.sent.append(prompt)
+    session.trace.append(f"{time.time():.2f} sent {prompt[:12]!r}")
     while True:
-        state = await (await page.wait_for_function(TURN_STATE_JS, arg=[prompt, runs], polling=100,
-                                                    timeout=timeout_s * 1000)).json_value()
+        state = await _outcome(session, page, prompt, finished, timeout_s)
+        session.trace.append(f"{time.time():.2f} {state}")
         if state == "answered":
             session.answers.append(time.monotonic() - started)
             return
         session.retries += 1
-        await _rendered(page, timeout_s)  # read the failure first: a click during the app's rerun may be lost
+        # read the failure first: a click during the app's rerun may be lost
+        await _wait(session, page, "the failure's render", RENDER_DONE_JS, STABLE_MS, timeout_s)
         while True:
-            runs = await page.evaluate("window.__rlRuns")
+            began, finished = session.runs.started, session.runs.finished
             await page.get_by_role("button", name="Retry last turn").click()
-            try:
-                await page.wait_for_function("(runs) => window.__rlRuns > runs", arg=runs, polling=100,
-                                             timeout=RETRY_CLICK_S * 1000)
+            session.trace.append(f"{time.time():.2f} retry clicked")
+            if await session.runs.wait(lambda: session.runs.started > began, RETRY_CLICK_S):
                 break
-            except PlaywrightTimeout:
-                session.lost_clicks += 1  # reported: the click started no run; the person clicks again
+            session.lost_clicks += 1  # reported: the click started no run; the person clicks again
 
 
 async def stream(session: Session, page, number: int, until: float, timeout_s: float) -> None:
@@ -369,10 +457,10 @@ async def run(sessions: int, streaming: int, seconds: float, phase_s: float, tim
                         crowd.append((Session(f"protocol-{index}"), ProtocolSession(app.url, timeout_s=timeout_s)))
                         continue
                     context = await browser.new_context(viewport=VIEWPORT)
-                    await context.add_init_script(RUN_COUNTER_JS)
                     page = await context.new_page()
                     session = Session(f"{'stream' if index < streaming else 'browse'}-{index}")
                     session.watch.attach(page)
+                    session.runs.attach(page)
                     crowd.append((session, page))
                 sampler.start()
                 # Visitors arrive over ARRIVAL_S seconds, not in one instant; the hold starts once
@@ -441,6 +529,10 @@ async def run(sessions: int, streaming: int, seconds: float, phase_s: float, tim
             sampling.set()
             sampler.join()
             log = app.log_text()
+            (ROOT / "artifacts" / "load_faults").mkdir(parents=True, exist_ok=True)
+            (ROOT / "artifacts" / "load_faults" / "server.log").write_text(log)
+            (ROOT / "artifacts" / "load_faults" / "evidence.json").write_text(json.dumps(
+                {"evidence": evidence, "traces": {s.name: s.trace for s, _ in crowd if s.trace}}, indent=1))
             peak = app.peak_rss_mb()
     finally:
         server.stop()
@@ -499,7 +591,8 @@ async def _evidence(session: Session, page, transcript: list) -> dict:
         shot = None
     return {"screenshot": str(shot) if shot else None, "url": page.url,
             "chat": [f"{role}: {' '.join(text.split())[:90]}" for role, text in transcript],
-            "console_errors": [e[:200] for e in session.watch.console_errors[:5]]}
+            "console_errors": [e[:200] for e in session.watch.console_errors[:5]],
+            "trace": session.trace[-12:]}
 
 
 def _note_problems(crowd: list, outcomes: list) -> None:
