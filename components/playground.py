@@ -263,11 +263,11 @@ def chat_panel(spec: RequestSpec, options: SendOptions, sender: Sender, *, place
             _retry(turns, spec, options, sender, results=results, key=key)
     draw_toolbar()
     if len(state.log) != logged and _in_fragment_rerun():
-        # The page once more: what is drawn above the new turn (its notes, the form that answers its
-        # tool calls) follows it. A chat-only rerun here left retried turns unanswered under load
-        # (tests/browser/test_load_faults_browser.py); a click made during this app-wide rerun may
-        # be dropped by Streamlit, and the load test counts such clicks.
-        st.rerun(scope="app")
+        # The chat once more: what is drawn above the new turn (its notes, the form that answers its
+        # tool calls) follows it. Never the whole app: nothing outside the chat shows the turn (the
+        # measurement log is drawn only when its tab is opened), and Streamlit drops a click made on
+        # the chat while an app-wide rerun redraws it (bench/load_faults.py counts such clicks).
+        st.rerun(scope="fragment")
 
 
 def _in_fragment_rerun() -> bool:

@@ -24,4 +24,7 @@ def test_sessions_survive_a_server_that_keeps_failing():
     assert result["page_renders"] >= 3 and result["prompts_sent"] >= 2, result
     assert result["protocol_sessions"] == 5 and result["protocol_page_renders"] >= 5, result
     assert not verdict(result), (verdict(result), result["evidence"])
+    # Every Retry click started a run (a click made while a turn's app-wide rerun redrew the chat
+    # was lost; the chat now reruns alone after a turn).
+    assert result["lost_retry_clicks"] == 0, result["evidence"]
     assert result["answers"] == result["prompts_sent"]  # every prompt, the final ones included, answered
