@@ -7,8 +7,10 @@ data start the fake OpenRouter server (``fake``) and point the app at it.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -124,3 +126,10 @@ def all_pages() -> list[str]:
 
     text = (ROOT / "app.py").read_text()
     return re.findall(r'st\.Page\(\s*"([^"]+)"', text)
+
+
+def run_alone(coroutine):
+    """Run ``coroutine`` on an event loop of its own thread: in the full suite the browser tests'
+    sync Playwright keeps a loop running on this one, and ``asyncio.run`` refuses to start there."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -11,7 +11,8 @@ import asyncio
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.load_faults import RunWatch, lost_messages, Session
+from bench.load_faults import RunWatch, Session, lost_messages
+from tests.conftest import run_alone
 
 
 def _frame(kind: str, status: int | None = None) -> bytes:
@@ -48,7 +49,7 @@ def test_run_watch_wakes_on_a_later_frame_and_gives_up_at_its_timeout():
         gave_up = await watch.wait(lambda: watch.finished > 1, 0.05)
         return woke, gave_up
 
-    assert asyncio.run(scenario()) == (True, False)
+    assert run_alone(scenario()) == (True, False)
 
 
 def test_lost_messages_names_the_prompt_whose_answer_is_missing():

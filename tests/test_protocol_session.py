@@ -10,14 +10,13 @@ cached, and report a page that does not exist. If it missed any of these, the lo
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 import textwrap
 
 import pytest
 
 from bench.protocol_session import ProtocolError, ProtocolSession
 from tests.browser.harness import StreamlitServer, app_env
+from tests.conftest import run_alone
 
 BIG = "x" * 20_000  # over Streamlit's global.minCachedMessageSize (10 kB): the element is cacheable
 
@@ -39,13 +38,6 @@ def server(tmp_path_factory):
         (folder / name).write_text(text)
     with StreamlitServer(script=folder / "main.py", env=app_env()) as app:
         yield app
-
-
-def run_alone(coroutine):
-    """Run ``coroutine`` on an event loop of its own thread: in the full suite the browser tests'
-    sync Playwright keeps a loop running on this one, and ``asyncio.run`` refuses to start there."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_a_protocol_session_renders_pages_and_sees_their_exceptions(server):

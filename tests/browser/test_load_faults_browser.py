@@ -9,17 +9,14 @@ websocket (bench/protocol_session.py), as in the benchmark's 50-session run.
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 from bench.load_faults import run, verdict
+from tests.conftest import run_alone
 
 
 def test_sessions_survive_a_server_that_keeps_failing():
     # Its own browser and event loop in a thread: the suite's sync Playwright owns this thread's loop.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        result = pool.submit(asyncio.run, run(sessions=10, streaming=2, seconds=20.0, phase_s=4.0, timeout_s=120.0,
-                                              browser_sessions=5, arrival_s=2.0, read_pause_s=2.0)).result()
+    result = run_alone(run(sessions=10, streaming=2, seconds=20.0, phase_s=4.0, timeout_s=120.0,
+                           browser_sessions=5, arrival_s=2.0, read_pause_s=2.0))
     assert {"429", "503"} <= set(result["phases"]), result["phases"]  # both faults were served
     assert result["page_renders"] >= 3 and result["prompts_sent"] >= 2, result
     assert result["protocol_sessions"] == 5 and result["protocol_page_renders"] >= 5, result
