@@ -362,7 +362,7 @@ async def _turn(session: Session, page, prompt: str, timeout_s: float) -> None:
             session.answers.append(time.monotonic() - started)
             return
         session.retries += 1
-        # read the failure first: a click during the app's rerun may be lost
+        # read the failure first, as a person would (a click while a run redraws the chat may be lost)
         await _wait(session, page, "the failure's render", RENDER_DONE_JS, STABLE_MS, timeout_s)
         while True:
             began, finished = session.runs.started, session.runs.finished
