@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
@@ -219,17 +219,17 @@ def table_downloads(rows: Any, *, name: str,
                        key=f"{key}_csv", help="This table as a CSV file, with its source and date.")
 
 
-def chart_downloads(chart, data: Any = None, *, name: str, provenance: Provenances = None, key: str) -> None:
+def chart_downloads(build: Callable[[], Any], data: Any = None, *, name: str, provenance: Provenances = None,
+                    key: str) -> None:
     """A "Download" menu under a chart: its data as CSV (``data``, else the largest data frame the
-    chart draws), the chart as SVG or PNG. Each file is made only when its button is clicked.
-    ``chart`` is the chart or a function that builds it (then it is built only on a click)."""
+    chart draws), the chart as SVG or PNG. ``build`` makes the chart; it is called, and each file
+    made, only when a button is clicked."""
     stem = _stem(name)
-    made = chart if callable(chart) else (lambda: chart)
 
     def rows():
         if data is not None:
             return data
-        frames = chart_frames(made())
+        frames = chart_frames(build())
         return frames[0] if frames else []
 
     with st.popover("Download", icon=":material/download:", type="tertiary", key=f"{key}_dl",
@@ -237,10 +237,10 @@ def chart_downloads(chart, data: Any = None, *, name: str, provenance: Provenanc
         st.download_button("Data (CSV)", data=lambda: csv_text(rows(), provenance=provenance),
                            file_name=f"{stem}.csv", mime="text/csv", on_click="ignore", key=f"{key}_dl_csv",
                            icon=":material/table:", width="stretch")
-        st.download_button("Image (SVG)", data=lambda: chart_svg(made(), provenance=provenance),
+        st.download_button("Image (SVG)", data=lambda: chart_svg(build(), provenance=provenance),
                            file_name=f"{stem}.svg", mime="image/svg+xml", on_click="ignore", key=f"{key}_dl_svg",
                            icon=":material/image:", width="stretch")
-        st.download_button("Image (PNG)", data=lambda: chart_png(made(), provenance=provenance),
+        st.download_button("Image (PNG)", data=lambda: chart_png(build(), provenance=provenance),
                            file_name=f"{stem}.png", mime="image/png", on_click="ignore", key=f"{key}_dl_png",
                            icon=":material/image:", width="stretch")
 

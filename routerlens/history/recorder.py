@@ -104,7 +104,6 @@ class Recorder:
 
     # -- one pass -------------------------------------------------------------------------------
 
-
     def run_pass(self, model_ids: list[str], *, all_models: bool = False,
                  progress: Callable[[str, int, int], None] | None = None) -> PassResult:
         """Fetch every route for ``model_ids`` concurrently and write each route's rows in its own
